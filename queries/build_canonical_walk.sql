@@ -1,0 +1,18 @@
+-- Follow show_canonical_map transitively (a -> b, b -> c gives a -> c).
+-- The walk is cut after as many hops as there are edges: any walk that long
+-- has gone round a cycle, which build_canonical_cycles.sql then reports.
+CREATE TEMP TABLE canonical_walk AS
+WITH RECURSIVE edges AS (
+    SELECT DISTINCT old_show_id, new_show_id
+    FROM show_canonical_map
+    WHERE old_show_id IS NOT NULL AND new_show_id IS NOT NULL
+),
+walk(old_show_id, current_id, hops) AS (
+    SELECT old_show_id, new_show_id, 1 FROM edges
+    UNION ALL
+    SELECT w.old_show_id, e.new_show_id, w.hops + 1
+    FROM walk w
+    JOIN edges e ON e.old_show_id = w.current_id
+    WHERE w.hops <= (SELECT count(*) FROM edges)
+)
+SELECT * FROM walk;

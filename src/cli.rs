@@ -1,0 +1,239 @@
+//! The command line: clap definitions, their validation into typed settings,
+//! and the one `match` that sends each command to the module that does it.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use chrono::{NaiveDate, NaiveDateTime};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::error::{self, EXIT_OK};
+use crate::{generate, parse, pipeline, query, sample, warehouse};
+
+/// A terminal analytics explorer for the "Top 10 shows by country per day"
+/// pipeline: generate a lake, build the warehouse, query it.
+///
+/// With no command, opens the explorer on the built-in sample (or, when
+/// stdout is not a terminal, prints the sample's Top 10).
+#[derive(Debug, Parser)]
+#[command(name = "top10", version, about, long_about)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Write a synthetic lake (SPEC §1), the same for the same seed.
+    Generate(GenerateArgs),
+    /// Run the pipeline (SPEC §2) from a lake into a warehouse.
+    Build(BuildArgs),
+    /// Answer an analytics question (SPEC §3) headless.
+    #[command(subcommand)]
+    Query(QueryCommand),
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Folder to write the lake into (must not exist, or be empty, unless --force).
+    #[arg(long)]
+    pub out: PathBuf,
+    /// First day of data (UTC).
+    #[arg(long, value_parser = parse::date, default_value = generate::DEFAULT_START)]
+    pub start: NaiveDate,
+    /// Number of days of events.
+    #[arg(long, default_value_t = 35)]
+    pub days: u32,
+    /// Number of countries (taken from a built-in list of real ones).
+    #[arg(long, default_value_t = 24)]
+    pub countries: usize,
+    /// Number of shows in the catalog.
+    #[arg(long, default_value_t = 300)]
+    pub shows: usize,
+    /// Number of users.
+    #[arg(long, default_value_t = 60_000)]
+    pub users: usize,
+    /// Average number of watch events per day, before weekend peaks and faults.
+    #[arg(long, default_value_t = 12_000)]
+    pub events_per_day: u64,
+    /// Random seed: the same seed and settings give the same lake.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Share of events delivered again (some with a changed payload, some with
+    /// an equal ingestion_ts).
+    #[arg(long, default_value_t = 0.02)]
+    pub duplicate_rate: f64,
+    /// Share of events that land 1-3 days after they happened.
+    #[arg(long, default_value_t = 0.015)]
+    pub late_rate: f64,
+    /// Share of events that are invalid (NULL fields, out-of-range watch
+    /// seconds, unknown countries).
+    #[arg(long, default_value_t = 0.003)]
+    pub invalid_rate: f64,
+    /// Share of events from users missing from dim_users.
+    #[arg(long, default_value_t = 0.002)]
+    pub orphan_user_rate: f64,
+    /// Replace --out if it already holds files.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    /// The lake to read (SPEC §1 layout).
+    #[arg(long)]
+    pub lake: PathBuf,
+    /// The warehouse to write [default: a folder beside the lake].
+    #[arg(long)]
+    pub warehouse: Option<PathBuf>,
+    /// Rebuild only event dates from this one (inclusive).
+    #[arg(long, value_parser = parse::date, requires = "to")]
+    pub from: Option<NaiveDate>,
+    /// Rebuild only event dates up to this one (inclusive).
+    #[arg(long, value_parser = parse::date, requires = "from")]
+    pub to: Option<NaiveDate>,
+    /// See only rows ingested at or before this UTC time (reproduces what was
+    /// published then).
+    #[arg(long, value_parser = parse::timestamp)]
+    pub as_of: Option<NaiveDateTime>,
+}
+
+/// Where a query reads from: a warehouse, a lake (built on demand), or, with
+/// neither, the built-in sample.
+#[derive(Debug, Args, Clone)]
+pub struct Source {
+    /// A lake; its warehouse is built if missing.
+    #[arg(long)]
+    pub lake: Option<PathBuf>,
+    /// A built warehouse [default: a folder beside --lake].
+    #[arg(long)]
+    pub warehouse: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// Aligned columns for reading.
+    Table,
+    /// Comma-separated values with a header row.
+    Csv,
+    /// One JSON array of objects.
+    Json,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum QueryCommand {
+    /// The homepage Top 10 for a date and country.
+    Top10 {
+        #[command(flatten)]
+        source: Source,
+        #[arg(long, value_parser = parse::date)]
+        date: NaiveDate,
+        #[arg(long, value_parser = parse::country)]
+        country: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Week-over-week movers: the latest complete Monday-Sunday week ending on
+    /// or before the date against the week before.
+    Wow {
+        #[command(flatten)]
+        source: Source,
+        #[arg(long, value_parser = parse::date)]
+        date: NaiveDate,
+        #[arg(long, value_parser = parse::country)]
+        country: String,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+    /// Originals' share of watch time per date and country.
+    Share {
+        #[command(flatten)]
+        source: Source,
+        #[arg(long, value_parser = parse::date)]
+        from: NaiveDate,
+        #[arg(long, value_parser = parse::date)]
+        to: NaiveDate,
+        /// Only this country [default: every country].
+        #[arg(long, value_parser = parse::country)]
+        country: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+    },
+}
+
+/// Entry point of the binary.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(err) => return clap_exit(err),
+    };
+    match run(cli) {
+        Ok(code) => code,
+        Err(err) => error::report(&err),
+    }
+}
+
+/// Help and version go to stdout with exit 0; a usage error becomes one line
+/// (clap's first line, without its "For more information" footer) and exit 2.
+fn clap_exit(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    match err.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
+            let _ = err.print();
+            ExitCode::from(EXIT_OK)
+        }
+        ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = err.print();
+            ExitCode::from(error::EXIT_ERROR)
+        }
+        _ => {
+            let text = err.render().to_string();
+            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+            let line = line.trim().trim_start_matches("error: ");
+            eprintln!("top10: error: {line}");
+            ExitCode::from(error::EXIT_ERROR)
+        }
+    }
+}
+
+/// Run one parsed command line.
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        None => sample::overview(),
+        Some(Command::Generate(args)) => {
+            let params = generate::Params::try_from(&args)?;
+            generate::run(&params, &args.out, args.force)?;
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Some(Command::Build(args)) => {
+            let wh = args
+                .warehouse
+                .clone()
+                .unwrap_or_else(|| warehouse::default_beside(&args.lake));
+            let range = match (args.from, args.to) {
+                (Some(from), Some(to)) => Some(pipeline::DateRange::new(from, to)?),
+                _ => None,
+            };
+            let opts = pipeline::BuildOptions {
+                range,
+                as_of: args.as_of,
+            };
+            let manifest = pipeline::build(&args.lake, &wh, &opts)?;
+            eprintln!("{}", manifest.summary(&wh));
+            Ok(ExitCode::from(EXIT_OK))
+        }
+        Some(Command::Query(q)) => query::run(q),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn clap_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+}

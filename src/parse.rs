@@ -1,0 +1,90 @@
+//! Parsers for values typed on the command line: dates, timestamps and
+//! country codes. They reject anything malformed with a message that quotes
+//! the value, so clap can report it as one line.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+/// A date as `YYYY-MM-DD`.
+pub fn date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("'{s}' is not a date: expected YYYY-MM-DD, e.g. 2026-01-31"))
+}
+
+/// A UTC timestamp: `YYYY-MM-DDTHH:MM:SS[.ffffff]` (a space may replace the `T`;
+/// a trailing `Z` is allowed), an RFC 3339 timestamp with an offset (converted
+/// to UTC), or a bare date meaning its midnight.
+pub fn timestamp(s: &str) -> Result<NaiveDateTime, String> {
+    let t = s.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(t) {
+        return Ok(dt.naive_utc());
+    }
+    let t = t.strip_suffix('Z').unwrap_or(t);
+    for fmt in [
+        "%Y-%m-%dT%H:%M:%S%.f",
+        "%Y-%m-%d %H:%M:%S%.f",
+        "%Y-%m-%dT%H:%M",
+    ] {
+        if let Ok(dt) = NaiveDateTime::parse_from_str(t, fmt) {
+            return Ok(dt);
+        }
+    }
+    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
+        return Ok(d.and_hms_opt(0, 0, 0).expect("midnight exists"));
+    }
+    Err(format!(
+        "'{s}' is not a timestamp: expected YYYY-MM-DDTHH:MM:SS (UTC), e.g. 2026-01-31T06:00:00"
+    ))
+}
+
+/// An ISO 3166-1 alpha-2 country code; lower case is accepted and upper-cased.
+/// Whether the country exists is checked later against the data's dim_geo.
+pub fn country(s: &str) -> Result<String, String> {
+    let t = s.trim();
+    if t.len() == 2 && t.chars().all(|c| c.is_ascii_alphabetic()) {
+        Ok(t.to_ascii_uppercase())
+    } else {
+        Err(format!(
+            "'{s}' is not a country code: expected two letters (ISO 3166-1 alpha-2), e.g. US"
+        ))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates() {
+        assert_eq!(date("2026-02-28").unwrap().to_string(), "2026-02-28");
+        assert!(date("2026-02-30").is_err());
+        assert!(date("garbage").unwrap_err().contains("'garbage'"));
+        assert!(date("").is_err());
+    }
+
+    #[test]
+    fn timestamps() {
+        let want = "2026-01-03 06:00:00";
+        for s in [
+            "2026-01-03T06:00:00",
+            "2026-01-03 06:00:00",
+            "2026-01-03T06:00:00Z",
+            "2026-01-03T07:00:00+01:00",
+            "2026-01-03T06:00",
+        ] {
+            assert_eq!(timestamp(s).unwrap().to_string(), want, "{s}");
+        }
+        assert_eq!(
+            timestamp("2026-01-03").unwrap().to_string(),
+            "2026-01-03 00:00:00"
+        );
+        assert!(timestamp("yesterday").is_err());
+    }
+
+    #[test]
+    fn countries() {
+        assert_eq!(country("us").unwrap(), "US");
+        assert!(country("USA").is_err());
+        assert!(country("1A").is_err());
+        assert!(country("é").is_err());
+    }
+}

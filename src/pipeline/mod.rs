@@ -1,0 +1,411 @@
+//! `top10 build`: SPEC §2 from a lake into a new warehouse version.
+//!
+//! Stages, each one SQL file in `queries/`: load the landing files that can
+//! hold the requested event dates → snapshot the dimensions → resolve the
+//! canonical show map (refusing cycles) → deduplicate → validate (quarantine)
+//! → canonicalise into the fact table → aggregate, exclude and rank → write
+//! every table as Parquet partitioned by event date. A `--from/--to` build
+//! computes only those dates and hard-links the others from the previous
+//! version. Nothing is visible to readers until the version is committed.
+
+pub mod manifest;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail, ensure};
+use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
+use duckdb::{Connection, params};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::db;
+use crate::lake::{DIMENSIONS, Lake, RAW_DIR, RawFile};
+use crate::queries::{self, Sql};
+use crate::warehouse::{self, PARTITIONED, Version, Warehouse};
+use manifest::{Counts, Input, Manifest, SCHEMA_VERSION};
+
+/// An inclusive range of event dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DateRange {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+}
+
+impl DateRange {
+    pub fn new(from: NaiveDate, to: NaiveDate) -> Result<DateRange> {
+        ensure!(from <= to, "--from {from} is after --to {to}");
+        Ok(DateRange { from, to })
+    }
+
+    pub fn contains(&self, d: NaiveDate) -> bool {
+        self.from <= d && d <= self.to
+    }
+}
+
+/// What to build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// Only these event dates (None: all).
+    pub range: Option<DateRange>,
+    /// Only rows ingested at or before this UTC time.
+    pub as_of: Option<NaiveDateTime>,
+}
+
+/// Rows per row group of the fact table: small, so a (date, country, show)
+/// lookup reads little beyond its own rows.
+const FACT_ROW_GROUP: usize = 32 * 1024;
+
+/// How far before its event date a row may have been ingested (device clocks
+/// run fast): a rebuild of dates from D reads landing partitions from D - 1.
+const CLOCK_SKEW_DAYS: i64 = 1;
+
+/// Build the warehouse at `wh` from the lake at `lake`, and return the new
+/// version's manifest. On any error the previous version stays live.
+pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
+    let started = Instant::now();
+    let lake = Lake::open(lake)?;
+    let files = select_files(&lake, opts);
+    if files.is_empty() {
+        let dates = lake.landing_dates();
+        bail!(
+            "no landing partition of {} can hold the requested events (landing dates {}..{})",
+            lake.root.display(),
+            dates.first().expect("a lake has files"),
+            dates.last().expect("a lake has files"),
+        );
+    }
+    lake.validate(&files)?;
+
+    let warehouse = Warehouse::new(wh);
+    let lock = warehouse.lock()?;
+    // A partial rebuild needs the live version to take the other dates from.
+    let previous = match opts.range {
+        Some(_) if warehouse.exists() => Some(warehouse.current()?),
+        _ => None,
+    };
+    let name = warehouse.next_version_name()?;
+    let staging = warehouse.staging(&lock, &name)?;
+
+    let progress = spinner();
+    let mut timings = BTreeMap::new();
+    timings.insert(
+        "validate_lake".to_string(),
+        started.elapsed().as_millis() as u64,
+    );
+    let result = run(
+        &lake,
+        &files,
+        opts,
+        &staging,
+        previous.as_ref(),
+        &name,
+        &progress,
+        &mut timings,
+    );
+    progress.finish_and_clear();
+    let manifest = match result {
+        Ok(m) => m,
+        Err(e) => {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+    };
+    let history = serde_json::json!({
+        "version": manifest.version,
+        "finished_at": manifest.built_at,
+        "as_of": manifest.as_of,
+        "from": manifest.from,
+        "to": manifest.to,
+        "first_date": manifest.dates.first(),
+        "last_date": manifest.dates.last(),
+    });
+    if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
+        let _ = fs::remove_dir_all(&staging);
+        return Err(e);
+    }
+    Ok(manifest)
+}
+
+/// The landing files that can hold the requested events: from the day
+/// before the first requested date (late data lands later, never earlier,
+/// but for clock skew), up to the as-of date.
+fn select_files<'a>(lake: &'a Lake, opts: &BuildOptions) -> Vec<&'a RawFile> {
+    lake.raw_files
+        .iter()
+        .filter(|f| {
+            opts.range
+                .is_none_or(|r| f.dt >= r.from - Duration::days(CLOCK_SKEW_DAYS))
+                && opts.as_of.is_none_or(|t| f.dt <= t.date())
+        })
+        .collect()
+}
+
+fn spinner() -> ProgressBar {
+    let p = ProgressBar::new_spinner();
+    p.set_style(
+        ProgressStyle::with_template("{spinner} building: {msg} [{elapsed}]")
+            .expect("valid template"),
+    );
+    p.enable_steady_tick(std::time::Duration::from_millis(120));
+    p
+}
+
+/// Run `f`, recording its time under `stage` and showing it on the spinner.
+fn stage<T>(
+    timings: &mut BTreeMap<String, u64>,
+    progress: &ProgressBar,
+    name: &str,
+    f: impl FnOnce() -> Result<T>,
+) -> Result<T> {
+    progress.set_message(name.to_string());
+    let t = Instant::now();
+    let out = f()?;
+    timings.insert(name.to_string(), t.elapsed().as_millis() as u64);
+    Ok(out)
+}
+
+fn exec(conn: &Connection, sql: Sql) -> Result<()> {
+    conn.execute_batch(sql.text)
+        .with_context(|| format!("pipeline stage {}", sql.name))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn run(
+    lake: &Lake,
+    files: &[&RawFile],
+    opts: &BuildOptions,
+    staging: &Path,
+    previous: Option<&Version>,
+    name: &str,
+    progress: &ProgressBar,
+    timings: &mut BTreeMap<String, u64>,
+) -> Result<Manifest> {
+    let conn = db::open_for_build(&staging.join("_tmp"))?;
+    let as_of = opts
+        .as_of
+        .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
+    let (from, to) = match opts.range {
+        Some(r) => (Some(r.from.to_string()), Some(r.to.to_string())),
+        None => (None, None),
+    };
+
+    stage(timings, progress, "load_raw", || {
+        exec(&conn, queries::BUILD_SCHEMA)?;
+        let mut stmt = conn.prepare(queries::BUILD_LOAD_RAW.text)?;
+        for (i, f) in files.iter().enumerate() {
+            progress.set_message(format!("load_raw {}/{} {}", i + 1, files.len(), f.name));
+            stmt.execute(params![
+                f.path.to_string_lossy(),
+                f.name,
+                f.dt.to_string(),
+                as_of
+            ])
+            .with_context(|| format!("reading {}", f.path.display()))?;
+        }
+        Ok(())
+    })?;
+
+    stage(timings, progress, "load_dimensions", || {
+        for dim in DIMENSIONS {
+            let sql = queries::dimension_loader(dim.name).expect("every dimension has a loader");
+            let path = lake.dim(dim.name);
+            conn.execute(sql.text, params![path.to_string_lossy()])
+                .with_context(|| format!("reading {}", path.display()))?;
+        }
+        Ok(())
+    })?;
+
+    stage(timings, progress, "canonical_map", || {
+        resolve_canonical_map(&conn, &lake.dim("show_canonical_map"))
+    })?;
+
+    stage(timings, progress, "dedup", || {
+        conn.execute(queries::BUILD_DEDUP.text, params![from, to])
+            .context("pipeline stage build_dedup")?;
+        Ok(())
+    })?;
+    stage(timings, progress, "validate", || {
+        exec(&conn, queries::BUILD_VALIDATE)
+    })?;
+    stage(timings, progress, "fact", || {
+        exec(&conn, queries::BUILD_FACT)
+    })?;
+    stage(timings, progress, "aggregate", || {
+        exec(&conn, queries::BUILD_AGG)
+    })?;
+    let counts = stage(timings, progress, "count", || counts(&conn))?;
+
+    stage(timings, progress, "write", || write_tables(&conn, staging))?;
+    let reused = stage(timings, progress, "reuse", || {
+        match (previous, opts.range) {
+            (Some(prev), Some(range)) => reuse_dates(prev, staging, range),
+            _ => Ok(0),
+        }
+    })?;
+    drop(conn);
+    let _ = fs::remove_dir_all(staging.join("_tmp"));
+
+    let countries = {
+        let conn = Connection::open_in_memory()?;
+        let mut stmt = conn.prepare(&format!(
+            "SELECT DISTINCT country FROM read_parquet({}) WHERE country IS NOT NULL ORDER BY country",
+            db::path_literal(&staging.join("dim_geo.parquet"))
+        ))?;
+        stmt.query_map([], |r| r.get::<_, String>(0))?
+            .collect::<duckdb::Result<Vec<_>>>()?
+    };
+
+    let mut inputs: Vec<Input> = files
+        .iter()
+        .map(|f| Input {
+            path: format!("{RAW_DIR}/{}", f.name),
+            bytes: f.bytes,
+        })
+        .collect();
+    for dim in DIMENSIONS {
+        let p = lake.dim(dim.name);
+        inputs.push(Input {
+            path: format!("{}.parquet", dim.name),
+            bytes: fs::metadata(&p).map(|m| m.len()).unwrap_or(0),
+        });
+    }
+    let manifest = Manifest {
+        schema_version: SCHEMA_VERSION,
+        tool_version: env!("CARGO_PKG_VERSION").to_string(),
+        version: name.to_string(),
+        built_at: Utc::now().naive_utc(),
+        lake: fs::canonicalize(&lake.root)
+            .unwrap_or_else(|_| lake.root.clone())
+            .to_string_lossy()
+            .into_owned(),
+        as_of: opts.as_of,
+        from: opts.range.map(|r| r.from),
+        to: opts.range.map(|r| r.to),
+        reused_dates: reused,
+        inputs,
+        counts,
+        timings_ms: timings.clone(),
+        dates: warehouse::partition_dates(&staging.join("agg_watch_day_country_show"))?,
+        countries,
+    };
+    manifest.write(&staging.join("manifest.json"))?;
+    Ok(manifest)
+}
+
+/// Resolve show_canonical_map transitively; an id mapped to two ids, or a
+/// cycle, is an error that names the ids.
+fn resolve_canonical_map(conn: &Connection, file: &Path) -> Result<()> {
+    let mut stmt = conn.prepare(queries::BUILD_CANONICAL_CONFLICTS.text)?;
+    let conflicts: Vec<(i64, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<duckdb::Result<_>>()?;
+    if let Some((id, targets)) = conflicts.first() {
+        bail!(
+            "{}: show {id} is mapped to more than one show ({targets}); each old_show_id may map to one new_show_id",
+            file.display()
+        );
+    }
+    exec(conn, queries::BUILD_CANONICAL_WALK)?;
+    let mut stmt = conn.prepare(queries::BUILD_CANONICAL_CYCLES.text)?;
+    let cycle: Vec<i64> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<duckdb::Result<_>>()?;
+    if !cycle.is_empty() {
+        let ids: Vec<String> = cycle.iter().map(i64::to_string).collect();
+        bail!(
+            "{}: show_canonical_map has a cycle through show ids {}",
+            file.display(),
+            ids.join(", ")
+        );
+    }
+    exec(conn, queries::BUILD_CANONICAL_RESOLVE)
+}
+
+fn counts(conn: &Connection) -> Result<Counts> {
+    let mut stmt = conn.prepare(queries::BUILD_COUNTS.text)?;
+    let c = stmt.query_row([], |r| {
+        let g = |i: usize| r.get::<_, i64>(i).map(|v| v as u64);
+        Ok(Counts {
+            raw_rows_read: g(0)?,
+            raw_rows: g(1)?,
+            duplicates: g(2)?,
+            events: g(3)?,
+            quarantined: BTreeMap::from([
+                ("null_field".to_string(), g(4)?),
+                ("watch_seconds_out_of_range".to_string(), g(5)?),
+                ("unknown_country".to_string(), g(6)?),
+            ]),
+            fact_rows: g(7)?,
+            merged_rows: g(8)?,
+            orphan_user_rows: g(9)?,
+            orphan_show_rows: g(10)?,
+            agg_rows: g(11)?,
+            ranked: g(12)?,
+            excluded: BTreeMap::from([
+                ("kids_only".to_string(), g(13)?),
+                ("region_blocked".to_string(), g(14)?),
+            ]),
+            top10_rows: g(15)?,
+        })
+    })?;
+    Ok(c)
+}
+
+/// Write every table of the version: partitioned tables (plus a zero-row
+/// file with each one's columns) and the dimension snapshots.
+fn write_tables(conn: &Connection, staging: &Path) -> Result<()> {
+    fs::create_dir_all(staging.join("_schema"))?;
+    for table in PARTITIONED {
+        let sql = queries::writer(table).expect("every table has a writer");
+        let row_group = if *table == "fact_watch_events" {
+            format!(", ROW_GROUP_SIZE {FACT_ROW_GROUP}")
+        } else {
+            String::new()
+        };
+        conn.execute_batch(&format!(
+            "COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date){row_group});\n\
+             COPY (SELECT * FROM ({}) LIMIT 0) TO {} (FORMAT parquet);",
+            sql.text,
+            db::path_literal(&staging.join(table)),
+            sql.text,
+            db::path_literal(&warehouse::schema_file(staging, table)),
+        ))
+        .with_context(|| format!("writing {table}"))?;
+    }
+    for table in warehouse::SNAPSHOTS {
+        conn.execute_batch(&format!(
+            "COPY (SELECT * FROM {table}) TO {} (FORMAT parquet, COMPRESSION zstd);",
+            db::path_literal(&staging.join(format!("{table}.parquet")))
+        ))
+        .with_context(|| format!("writing {table}"))?;
+    }
+    Ok(())
+}
+
+/// Carry every date outside `range` over from the previous version by hard
+/// links (a copy where the file system has none). Returns how many dates.
+fn reuse_dates(prev: &Version, staging: &Path, range: DateRange) -> Result<u64> {
+    let mut reused = std::collections::BTreeSet::new();
+    for table in PARTITIONED {
+        for date in prev.dates(table)? {
+            if range.contains(date) {
+                continue;
+            }
+            let part = format!("event_date={date}");
+            let src = prev.table_dir(table).join(&part);
+            let dst = staging.join(table).join(&part);
+            fs::create_dir_all(&dst)?;
+            for f in fs::read_dir(&src)? {
+                let f = f?.path();
+                let target = dst.join(f.file_name().expect("a file"));
+                if fs::hard_link(&f, &target).is_err() {
+                    fs::copy(&f, &target).with_context(|| format!("copying {}", f.display()))?;
+                }
+            }
+            reused.insert(date);
+        }
+    }
+    Ok(reused.len() as u64)
+}

@@ -1,0 +1,103 @@
+//! The SQL of the pipeline and the analytics, embedded from `queries/*.sql`.
+//! Values always reach DuckDB as bound parameters (`$1`, `$2`, …); the text
+//! here never contains user input. Each query keeps its file name so a pane
+//! or a command can show exactly which SQL produced what it shows.
+
+/// One embedded query.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Sql {
+    /// The file name without `.sql`.
+    pub name: &'static str,
+    pub text: &'static str,
+}
+
+macro_rules! sql {
+    ($const:ident, $name:literal) => {
+        pub const $const: Sql = Sql {
+            name: $name,
+            text: include_str!(concat!("../queries/", $name, ".sql")),
+        };
+    };
+}
+
+sql!(BUILD_SCHEMA, "build_schema");
+sql!(BUILD_LOAD_RAW, "build_load_raw");
+sql!(BUILD_LOAD_DIM_USERS, "build_load_dim_users");
+sql!(BUILD_LOAD_DIM_SHOWS, "build_load_dim_shows");
+sql!(BUILD_LOAD_DIM_GEO, "build_load_dim_geo");
+sql!(
+    BUILD_LOAD_SHOW_CANONICAL_MAP,
+    "build_load_show_canonical_map"
+);
+sql!(
+    BUILD_LOAD_CONTENT_RESTRICTIONS,
+    "build_load_content_restrictions"
+);
+sql!(BUILD_CANONICAL_CONFLICTS, "build_canonical_conflicts");
+sql!(BUILD_CANONICAL_WALK, "build_canonical_walk");
+sql!(BUILD_CANONICAL_CYCLES, "build_canonical_cycles");
+sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
+sql!(BUILD_DEDUP, "build_dedup");
+sql!(BUILD_VALIDATE, "build_validate");
+sql!(BUILD_FACT, "build_fact");
+sql!(BUILD_AGG, "build_agg");
+sql!(BUILD_COUNTS, "build_counts");
+sql!(WRITE_FACT_WATCH_EVENTS, "write_fact_watch_events");
+sql!(WRITE_QUARANTINE, "write_quarantine");
+sql!(WRITE_DUPLICATES, "write_duplicates");
+sql!(
+    WRITE_AGG_WATCH_DAY_COUNTRY_SHOW,
+    "write_agg_watch_day_country_show"
+);
+sql!(WRITE_TOP10_COUNTRY_DAY, "write_top10_country_day");
+sql!(TOP10, "top10");
+sql!(WOW, "wow");
+sql!(SHARE, "share");
+
+/// The query that loads each dimension snapshot, by table name.
+pub fn dimension_loader(table: &str) -> Option<Sql> {
+    Some(match table {
+        "dim_users" => BUILD_LOAD_DIM_USERS,
+        "dim_shows" => BUILD_LOAD_DIM_SHOWS,
+        "dim_geo" => BUILD_LOAD_DIM_GEO,
+        "show_canonical_map" => BUILD_LOAD_SHOW_CANONICAL_MAP,
+        "content_restrictions" => BUILD_LOAD_CONTENT_RESTRICTIONS,
+        _ => return None,
+    })
+}
+
+/// The query whose rows are written as each partitioned table.
+pub fn writer(table: &str) -> Option<Sql> {
+    Some(match table {
+        "fact_watch_events" => WRITE_FACT_WATCH_EVENTS,
+        "quarantine" => WRITE_QUARANTINE,
+        "duplicates" => WRITE_DUPLICATES,
+        "agg_watch_day_country_show" => WRITE_AGG_WATCH_DAY_COUNTRY_SHOW,
+        "top10_country_day" => WRITE_TOP10_COUNTRY_DAY,
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lake::DIMENSIONS;
+    use crate::warehouse::PARTITIONED;
+
+    #[test]
+    fn every_table_has_its_query() {
+        for d in DIMENSIONS {
+            assert!(dimension_loader(d.name).is_some(), "{}", d.name);
+        }
+        for t in PARTITIONED {
+            assert!(writer(t).is_some(), "{t}");
+        }
+    }
+
+    #[test]
+    fn every_query_documents_itself() {
+        for q in [TOP10, WOW, SHARE, BUILD_DEDUP, BUILD_AGG] {
+            assert!(q.text.trim_start().starts_with("--"), "{}", q.name);
+        }
+    }
+}

@@ -1,0 +1,1203 @@
+//! Command-line tests: the real binary on temporary lakes, for every command,
+//! every output format and every bad input the foundation issue names.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+/// The binary, with its sample cache in a temporary folder of this test run.
+fn top10() -> Command {
+    static CACHE: OnceLock<TempDir> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| TempDir::new().unwrap());
+    let mut c = Command::cargo_bin("top10").unwrap();
+    c.env("TOP10_CACHE_DIR", cache.path());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    top10().args(args).output().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Assert exit 2 with a single stderr line containing every `needles`.
+fn assert_one_line_error(o: &Output, needles: &[&str]) {
+    let err = stderr(o);
+    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
+    assert!(err.starts_with("top10: error: "), "{err}");
+    for n in needles {
+        assert!(err.contains(n), "{err:?} does not mention {n:?}");
+    }
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+const SMALL: &[&str] = &[
+    "--days",
+    "15",
+    "--countries",
+    "5",
+    "--shows",
+    "40",
+    "--users",
+    "3000",
+    "--events-per-day",
+    "4000",
+];
+
+fn generate(out: &Path, seed: &str) {
+    let mut args = vec!["generate", "--out", out.to_str().unwrap(), "--seed", seed];
+    args.extend_from_slice(SMALL);
+    let o = run(&args);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A lake and its built warehouse, shared by the read-only tests.
+struct Fixture {
+    _dir: TempDir,
+    lake: PathBuf,
+    wh: PathBuf,
+}
+
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let lake = dir.path().join("lake");
+        let wh = dir.path().join("wh");
+        generate(&lake, "7");
+        let o = run(&[
+            "build",
+            "--lake",
+            lake.to_str().unwrap(),
+            "--warehouse",
+            wh.to_str().unwrap(),
+        ]);
+        assert!(o.status.success(), "{}", stderr(&o));
+        Fixture {
+            _dir: dir,
+            lake,
+            wh,
+        }
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+/// A private copy of the fixture lake, to break.
+fn lake_copy() -> (TempDir, PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    copy_dir(&fixture().lake, &lake);
+    (dir, lake)
+}
+
+/// Run DuckDB SQL (for crafting bad files).
+fn duck(sql: &str) {
+    let c = duckdb::Connection::open_in_memory().unwrap();
+    c.execute_batch(sql).unwrap();
+}
+
+fn sql_path(p: &Path) -> String {
+    format!("'{}'", p.to_str().unwrap().replace('\'', "''"))
+}
+
+fn latest_date(wh: &Path) -> String {
+    let name = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
+    let m: Value = serde_json::from_str(
+        &std::fs::read_to_string(wh.join("versions").join(name.trim()).join("manifest.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    m["dates"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
+fn wh_arg() -> String {
+    fixture().wh.to_str().unwrap().to_string()
+}
+
+// ---------------------------------------------------------------- generate
+
+#[test]
+fn generate_is_deterministic_for_a_seed() {
+    let dir = TempDir::new().unwrap();
+    let (a, b, c) = (
+        dir.path().join("a"),
+        dir.path().join("b"),
+        dir.path().join("c"),
+    );
+    generate(&a, "11");
+    generate(&b, "11");
+    generate(&c, "12");
+    let files = |root: &Path| {
+        let mut v = Vec::new();
+        fn walk(d: &Path, root: &Path, v: &mut Vec<(String, Vec<u8>)>) {
+            let mut es: Vec<_> = std::fs::read_dir(d)
+                .unwrap()
+                .map(|e| e.unwrap().path())
+                .collect();
+            es.sort();
+            for p in es {
+                if p.is_dir() {
+                    walk(&p, root, v);
+                } else {
+                    v.push((
+                        p.strip_prefix(root).unwrap().to_string_lossy().into_owned(),
+                        std::fs::read(&p).unwrap(),
+                    ));
+                }
+            }
+        }
+        walk(root, root, &mut v);
+        v
+    };
+    let (fa, fb, fc) = (files(&a), files(&b), files(&c));
+    assert!(fa.len() > 15, "a lake has dimension files and partitions");
+    assert_eq!(fa, fb, "same seed, same lake");
+    assert_ne!(fa, fc, "another seed, another lake");
+}
+
+#[test]
+fn generate_lake_has_the_spec_layout_and_faults() {
+    let f = fixture();
+    for dim in [
+        "dim_users",
+        "dim_shows",
+        "dim_geo",
+        "show_canonical_map",
+        "content_restrictions",
+    ] {
+        assert!(f.lake.join(format!("{dim}.parquet")).is_file(), "{dim}");
+    }
+    let raw = sql_path(&f.lake.join("raw_watch_events/*/*.parquet"));
+    let c = duckdb::Connection::open_in_memory().unwrap();
+    let q = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let dup = q(&format!(
+        "SELECT count(*) FROM (SELECT event_id FROM read_parquet({raw}) WHERE event_id IS NOT NULL GROUP BY 1 HAVING count(*) > 1)"
+    ));
+    let same_ts = q(&format!(
+        "SELECT count(*) FROM (SELECT event_id, ingestion_ts FROM read_parquet({raw}) WHERE event_id IS NOT NULL GROUP BY 1, 2 HAVING count(*) > 1)"
+    ));
+    let late = q(&format!(
+        "SELECT count(*) FROM read_parquet({raw}) WHERE ingestion_ts >= event_ts + INTERVAL 1 DAY"
+    ));
+    let nulls = q(&format!(
+        "SELECT count(*) FROM read_parquet({raw}) WHERE event_id IS NULL OR user_id IS NULL OR show_id IS NULL OR country IS NULL OR event_ts IS NULL OR watch_seconds IS NULL"
+    ));
+    let out_of_range = q(&format!(
+        "SELECT count(*) FROM read_parquet({raw}) WHERE watch_seconds < 0 OR watch_seconds > 86400"
+    ));
+    let unknown = q(&format!(
+        "SELECT count(*) FROM read_parquet({raw}) r WHERE country NOT IN (SELECT country FROM read_parquet({}))",
+        sql_path(&f.lake.join("dim_geo.parquet"))
+    ));
+    let orphan_users = q(&format!(
+        "SELECT count(*) FROM read_parquet({raw}) r WHERE user_id NOT IN (SELECT user_id FROM read_parquet({}))",
+        sql_path(&f.lake.join("dim_users.parquet"))
+    ));
+    let orphan_shows = q(&format!(
+        "SELECT count(DISTINCT show_id) FROM read_parquet({raw}) r WHERE show_id NOT IN (SELECT show_id FROM read_parquet({}))",
+        sql_path(&f.lake.join("dim_shows.parquet"))
+    ));
+    let chain = q(&format!(
+        "SELECT count(*) FROM read_parquet({m}) a JOIN read_parquet({m}) b ON a.new_show_id = b.old_show_id",
+        m = sql_path(&f.lake.join("show_canonical_map.parquet"))
+    ));
+    let kids = q(&format!(
+        "SELECT count(*) FROM read_parquet({}) WHERE restriction_type = 'kids_only'",
+        sql_path(&f.lake.join("content_restrictions.parquet"))
+    ));
+    let blocked = q(&format!(
+        "SELECT count(*) FROM read_parquet({}) WHERE restriction_type = 'region_blocked'",
+        sql_path(&f.lake.join("content_restrictions.parquet"))
+    ));
+    for (name, n) in [
+        ("re-delivered duplicates", dup),
+        ("equal ingestion_ts duplicates", same_ts),
+        ("late arrivals", late),
+        ("NULL fields", nulls),
+        ("out-of-range watch seconds", out_of_range),
+        ("unknown countries", unknown),
+        ("orphan users", orphan_users),
+        ("a merge chain", chain),
+        ("kids shows", kids),
+        ("region blocks", blocked),
+    ] {
+        assert!(n > 0, "the generated lake has no {name}");
+    }
+    assert_eq!(orphan_shows, 1, "exactly one orphan show");
+}
+
+#[test]
+fn generate_refuses_to_overwrite_unless_forced() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("lake");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("precious.txt"), "keep me").unwrap();
+    let o = run(&["generate", "--out", out.to_str().unwrap(), "--days", "1"]);
+    assert_one_line_error(&o, &["already exists", "--force"]);
+    assert_eq!(
+        std::fs::read_to_string(out.join("precious.txt")).unwrap(),
+        "keep me"
+    );
+    let o = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--days",
+        "1",
+        "--shows",
+        "20",
+        "--users",
+        "100",
+        "--events-per-day",
+        "100",
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!out.join("precious.txt").exists());
+    assert!(out.join("dim_geo.parquet").is_file());
+}
+
+#[test]
+fn generate_rejects_bad_settings() {
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("x");
+    let o = run(&["generate", "--out", out.to_str().unwrap(), "--days", "0"]);
+    assert_one_line_error(&o, &["--days"]);
+    let o = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--late-rate",
+        "2",
+    ]);
+    assert_one_line_error(&o, &["--late-rate"]);
+    let o = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--start",
+        "2026-13-01",
+    ]);
+    assert_one_line_error(&o, &["2026-13-01"]);
+    assert!(!out.exists(), "nothing written");
+}
+
+// ---------------------------------------------------------------- build
+
+#[test]
+fn build_writes_a_versioned_warehouse_with_a_manifest() {
+    let wh = &fixture().wh;
+    let current = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
+    let v = wh.join("versions").join(current.trim());
+    for t in [
+        "fact_watch_events",
+        "quarantine",
+        "duplicates",
+        "agg_watch_day_country_show",
+        "top10_country_day",
+    ] {
+        assert!(v.join(t).is_dir(), "{t}");
+    }
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(v.join("manifest.json")).unwrap()).unwrap();
+    let c = &m["counts"];
+    let n = |k: &str| c[k].as_u64().unwrap();
+    assert!(n("raw_rows") > 0);
+    assert_eq!(n("raw_rows"), n("events") + n("duplicates"));
+    let q: u64 = c["quarantined"]
+        .as_object()
+        .unwrap()
+        .values()
+        .map(|v| v.as_u64().unwrap())
+        .sum();
+    assert_eq!(n("events"), q + n("fact_rows"));
+    assert!(n("merged_rows") > 0 && n("orphan_user_rows") > 0 && n("orphan_show_rows") > 0);
+    assert!(n("top10_rows") <= n("ranked"));
+    for k in ["load_raw", "dedup", "aggregate", "write"] {
+        assert!(m["timings_ms"][k].is_u64(), "{k}");
+    }
+    assert_eq!(m["dates"].as_array().unwrap().len(), 15);
+}
+
+#[test]
+fn rebuild_is_deterministic_and_switches_versions() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    let args = [
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ];
+    assert!(run(&args).status.success());
+    assert!(run(&args).status.success());
+    assert_eq!(
+        std::fs::read_to_string(wh.join("CURRENT")).unwrap().trim(),
+        "v000002"
+    );
+    let date = latest_date(&wh);
+    let q = |v: &str| {
+        let vd = wh
+            .join("versions")
+            .join(v)
+            .join("agg_watch_day_country_show");
+        let c = duckdb::Connection::open_in_memory().unwrap();
+        let s: String = c
+            .query_row(
+                &format!(
+                    "SELECT string_agg(concat_ws(',', event_date, country, show_id, total_watch_seconds, viewers, rank_in_country, exclusion_reason), ';' ORDER BY event_date, country, show_id) FROM read_parquet({}, hive_partitioning = true)",
+                    sql_path(&vd.join("*/*.parquet"))
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        s
+    };
+    assert_eq!(q("v000001"), q("v000002"), "same inputs, same outputs");
+    assert!(!date.is_empty());
+}
+
+#[test]
+fn a_second_concurrent_build_fails_clearly() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    std::fs::create_dir_all(&wh).unwrap();
+    let lock = std::fs::File::create(wh.join(".lock")).unwrap();
+    lock.try_lock().unwrap();
+    let o = run(&[
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&o, &["another build is running"]);
+    assert!(!wh.join("CURRENT").exists());
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_version_live() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
+    assert!(
+        run(&["build", "--lake", l, "--warehouse", w])
+            .status
+            .success()
+    );
+    let date = latest_date(&wh);
+    let before = stdout(&run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        w,
+        "--date",
+        &date,
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ]));
+    // Break the lake: a cycle in the canonical map.
+    duck(&format!(
+        "COPY (SELECT * FROM (VALUES (1::BIGINT, 2::BIGINT, DATE '2026-01-01'), (2, 3, DATE '2026-01-01'), (3, 1, DATE '2026-01-01')) t(old_show_id, new_show_id, merge_date)) TO {} (FORMAT parquet)",
+        sql_path(&lake.join("show_canonical_map.parquet"))
+    ));
+    let o = run(&["build", "--lake", l, "--warehouse", w]);
+    assert_one_line_error(&o, &["cycle", "1, 2, 3"]);
+    assert_eq!(
+        std::fs::read_to_string(wh.join("CURRENT")).unwrap().trim(),
+        "v000001"
+    );
+    let names: Vec<String> = std::fs::read_dir(wh.join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["v000001"], "no half-written version is left");
+    let after = stdout(&run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        w,
+        "--date",
+        &date,
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ]));
+    assert_eq!(before, after);
+}
+
+#[test]
+fn partial_rebuild_keeps_other_dates() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
+    assert!(
+        run(&["build", "--lake", l, "--warehouse", w])
+            .status
+            .success()
+    );
+    let o = run(&[
+        "build",
+        "--lake",
+        l,
+        "--warehouse",
+        w,
+        "--from",
+        "2026-09-10",
+        "--to",
+        "2026-09-11",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v2 = wh.join("versions/v000002");
+    let m: Value =
+        serde_json::from_str(&std::fs::read_to_string(v2.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(m["dates"].as_array().unwrap().len(), 15);
+    assert_eq!(m["reused_dates"], 13);
+    let all = |v: &str| {
+        let c = duckdb::Connection::open_in_memory().unwrap();
+        let s: String = c.query_row(&format!("SELECT string_agg(concat_ws(',', event_date, country, rank_position, show_id, total_watch_seconds), ';' ORDER BY event_date, country, rank_position) FROM read_parquet({}, hive_partitioning = true)", sql_path(&wh.join("versions").join(v).join("top10_country_day/*/*.parquet"))), [], |r| r.get(0)).unwrap();
+        s
+    };
+    assert_eq!(
+        all("v000001"),
+        all("v000002"),
+        "a partial rebuild of unchanged inputs changes nothing"
+    );
+}
+
+#[test]
+fn as_of_sees_only_rows_ingested_by_then() {
+    let f = fixture();
+    let dir = TempDir::new().unwrap();
+    let wh = dir.path().join("wh");
+    let o = run(&[
+        "build",
+        "--lake",
+        f.lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+        "--as-of",
+        "2026-09-10T06:00:00",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let m: Value = serde_json::from_str(
+        &std::fs::read_to_string(wh.join("versions/v000001/manifest.json")).unwrap(),
+    )
+    .unwrap();
+    let dates: Vec<&str> = m["dates"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d.as_str().unwrap())
+        .collect();
+    assert_eq!(dates.last(), Some(&"2026-09-10"));
+    assert_eq!(m["as_of"], "2026-09-10T06:00:00");
+}
+
+// ---------------------------------------------------------------- query
+
+#[test]
+fn query_top10_json_has_exactly_the_spec_keys() {
+    let date = latest_date(&fixture().wh);
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        &wh_arg(),
+        "--date",
+        &date,
+        "--country",
+        "us",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 10);
+    for (i, r) in rows.iter().enumerate() {
+        let keys: Vec<&String> = r.as_object().unwrap().keys().collect();
+        assert_eq!(
+            keys,
+            [
+                "rank",
+                "show_id",
+                "title",
+                "genre",
+                "is_original",
+                "total_watch_seconds",
+                "viewers"
+            ]
+        );
+        assert_eq!(r["rank"], i as u64 + 1);
+        assert!(r["is_original"].is_boolean() || r["is_original"].is_null());
+    }
+    let secs: Vec<u64> = rows
+        .iter()
+        .map(|r| r["total_watch_seconds"].as_u64().unwrap())
+        .collect();
+    assert!(
+        secs.windows(2).all(|w| w[0] >= w[1]),
+        "ordered by watch seconds"
+    );
+}
+
+#[test]
+fn query_formats_agree() {
+    let date = latest_date(&fixture().wh);
+    let get = |fmt: &str| {
+        stdout(&run(&[
+            "query",
+            "top10",
+            "--warehouse",
+            &wh_arg(),
+            "--date",
+            &date,
+            "--country",
+            "GB",
+            "--format",
+            fmt,
+        ]))
+    };
+    let table = get("table");
+    let csv = get("csv");
+    let lines: Vec<&str> = table.lines().collect();
+    let header: Vec<&str> = lines[0].split_whitespace().collect();
+    assert_eq!(
+        header,
+        [
+            "rank",
+            "show_id",
+            "title",
+            "genre",
+            "is_original",
+            "total_watch_seconds",
+            "viewers"
+        ],
+        "{table}"
+    );
+    assert!(lines[1].starts_with("----"));
+    assert_eq!(lines.len(), 12);
+    let csv_lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        csv_lines[0],
+        "rank,show_id,title,genre,is_original,total_watch_seconds,viewers"
+    );
+    assert_eq!(csv_lines.len(), 11);
+    // The same show ids in the same order.
+    let ids_csv: Vec<&str> = csv_lines[1..]
+        .iter()
+        .map(|l| l.split(',').nth(1).unwrap())
+        .collect();
+    let ids_table: Vec<&str> = lines[2..]
+        .iter()
+        .map(|l| l.split_whitespace().nth(1).unwrap())
+        .collect();
+    assert_eq!(ids_csv, ids_table);
+}
+
+#[test]
+fn query_wow_and_share() {
+    let date = latest_date(&fixture().wh);
+    let o = run(&[
+        "query",
+        "wow",
+        "--warehouse",
+        &wh_arg(),
+        "--date",
+        &date,
+        "--country",
+        "US",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert!(!rows.is_empty() && rows.len() <= 20);
+    let keys: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
+    assert_eq!(
+        keys,
+        [
+            "show_id",
+            "title",
+            "week_start",
+            "this_week_watch_seconds",
+            "prev_week_watch_seconds",
+            "delta_watch_seconds",
+            "pct_change"
+        ]
+    );
+    for r in rows {
+        let (t, p, d) = (
+            r["this_week_watch_seconds"].as_i64().unwrap(),
+            r["prev_week_watch_seconds"].as_i64().unwrap(),
+            r["delta_watch_seconds"].as_i64().unwrap(),
+        );
+        assert_eq!(t - p, d);
+        if p == 0 {
+            assert!(r["pct_change"].is_null());
+        }
+    }
+    // 2026-09-20 is a Sunday: the week is 09-14..09-20.
+    let o = run(&[
+        "query",
+        "wow",
+        "--warehouse",
+        &wh_arg(),
+        "--date",
+        "2026-09-20",
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ]);
+    assert!(
+        stdout(&o).lines().nth(1).unwrap().contains("2026-09-14"),
+        "{}",
+        stdout(&o)
+    );
+
+    let o = run(&[
+        "query",
+        "share",
+        "--warehouse",
+        &wh_arg(),
+        "--from",
+        "2026-09-08",
+        "--to",
+        "2026-09-10",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let rows = v.as_array().unwrap();
+    assert_eq!(rows.len(), 3 * 5, "every date and country");
+    for r in rows {
+        let pct = r["originals_share_pct"].as_f64().unwrap();
+        assert!((0.0..=100.0).contains(&pct));
+    }
+    let o = run(&[
+        "query",
+        "share",
+        "--warehouse",
+        &wh_arg(),
+        "--from",
+        "2026-09-08",
+        "--to",
+        "2026-09-08",
+        "--country",
+        "DE",
+        "--format",
+        "csv",
+    ]);
+    assert_eq!(stdout(&o).lines().count(), 2);
+}
+
+#[test]
+fn query_with_lake_alone_builds_what_is_missing() {
+    let (_d, lake) = lake_copy();
+    let o = run(&[
+        "query",
+        "top10",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--date",
+        "2026-09-12",
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("first use"));
+    assert!(
+        lake.parent()
+            .unwrap()
+            .join("lake-warehouse/CURRENT")
+            .is_file()
+    );
+    assert_eq!(stdout(&o).lines().count(), 11);
+}
+
+// ---------------------------------------------------------------- errors
+
+#[test]
+fn bad_arguments_are_one_line_errors() {
+    let w = wh_arg();
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        &w,
+        "--date",
+        "2026-02-30",
+        "--country",
+        "US",
+    ]);
+    assert_one_line_error(&o, &["2026-02-30"]);
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        &w,
+        "--date",
+        "2026-09-12",
+        "--country",
+        "XX",
+    ]);
+    assert_one_line_error(&o, &["unknown country 'XX'"]);
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        &w,
+        "--date",
+        "2020-01-01",
+        "--country",
+        "US",
+    ]);
+    assert_one_line_error(&o, &["no data for 2020-01-01"]);
+    let o = run(&[
+        "query",
+        "share",
+        "--warehouse",
+        &w,
+        "--from",
+        "2026-09-12",
+        "--to",
+        "2026-09-10",
+    ]);
+    assert_one_line_error(&o, &["--from 2026-09-12 is after --to 2026-09-10"]);
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        &w,
+        "--date",
+        "2026-09-12",
+        "--country",
+        "USA",
+    ]);
+    assert_one_line_error(&o, &["'USA'"]);
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        "/nonexistent/wh",
+        "--date",
+        "2026-09-12",
+        "--country",
+        "US",
+    ]);
+    assert_one_line_error(&o, &["/nonexistent/wh"]);
+}
+
+#[test]
+fn build_from_after_to_is_rejected() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    let o = run(&[
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+        "--from",
+        "2026-09-12",
+        "--to",
+        "2026-09-10",
+    ]);
+    assert_one_line_error(&o, &["--from 2026-09-12 is after --to 2026-09-10"]);
+    assert!(!wh.exists());
+}
+
+/// Break a copy of the lake with `breaker`, build, and expect a one-line
+/// error naming `needles`, with no warehouse written.
+fn assert_bad_lake(breaker: impl FnOnce(&Path), needles: &[&str]) {
+    let (_d, lake) = lake_copy();
+    breaker(&lake);
+    let wh = lake.parent().unwrap().join("wh");
+    let o = run(&[
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&o, needles);
+    assert!(!wh.exists(), "nothing written for {needles:?}");
+}
+
+fn first_raw_file(lake: &Path) -> PathBuf {
+    let mut d: Vec<_> = std::fs::read_dir(lake.join("raw_watch_events"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    d.sort();
+    d[0].join("part-00000.parquet")
+}
+
+#[test]
+fn missing_lake() {
+    let o = run(&[
+        "build",
+        "--lake",
+        "/nonexistent/lake",
+        "--warehouse",
+        "/tmp/never-written-wh",
+    ]);
+    assert_one_line_error(&o, &["/nonexistent/lake", "does not exist"]);
+    assert!(!Path::new("/tmp/never-written-wh").exists());
+}
+
+#[test]
+fn empty_lake() {
+    assert_bad_lake(
+        |l| {
+            std::fs::remove_dir_all(l.join("raw_watch_events")).unwrap();
+            std::fs::create_dir_all(l.join("raw_watch_events/dt=2026-09-07")).unwrap();
+        },
+        &["is empty"],
+    );
+}
+
+#[test]
+fn missing_dimension_file() {
+    assert_bad_lake(
+        |l| std::fs::remove_file(l.join("dim_geo.parquet")).unwrap(),
+        &["dim_geo.parquet", "missing"],
+    );
+}
+
+#[test]
+fn missing_column() {
+    assert_bad_lake(
+        |l| {
+            let p = l.join("dim_shows.parquet");
+            duck(&format!(
+                "COPY (SELECT * EXCLUDE (genre) FROM read_parquet({})) TO {} (FORMAT parquet)",
+                sql_path(&p),
+                sql_path(&p.with_extension("parquet.tmp"))
+            ));
+            std::fs::rename(p.with_extension("parquet.tmp"), &p).unwrap();
+        },
+        &["dim_shows.parquet", "no column genre"],
+    );
+}
+
+#[test]
+fn wrong_column_type() {
+    assert_bad_lake(
+        |l| {
+            let p = first_raw_file(l);
+            duck(&format!(
+                "COPY (SELECT * REPLACE (CAST(watch_seconds AS VARCHAR) AS watch_seconds) FROM read_parquet({})) TO {} (FORMAT parquet)",
+                sql_path(&p),
+                sql_path(&p.with_extension("parquet.tmp"))
+            ));
+            std::fs::rename(p.with_extension("parquet.tmp"), &p).unwrap();
+        },
+        &["part-00000.parquet", "column watch_seconds has type Utf8"],
+    );
+}
+
+#[test]
+fn unreadable_parquet_files() {
+    assert_bad_lake(
+        |l| std::fs::write(first_raw_file(l), b"").unwrap(),
+        &["part-00000.parquet", "not a readable Parquet file"],
+    );
+    assert_bad_lake(
+        |l| {
+            let p = first_raw_file(l);
+            let bytes = std::fs::read(&p).unwrap();
+            std::fs::write(&p, &bytes[..bytes.len() / 2]).unwrap();
+        },
+        &["part-00000.parquet", "not a readable Parquet file"],
+    );
+    assert_bad_lake(
+        |l| std::fs::write(l.join("dim_users.parquet"), b"user_id,country\n1,US\n").unwrap(),
+        &["dim_users.parquet", "not a readable Parquet file"],
+    );
+}
+
+#[test]
+fn stray_files_and_bad_partition_names() {
+    assert_bad_lake(
+        |l| std::fs::create_dir_all(l.join("raw_watch_events/dt=garbage")).unwrap(),
+        &["dt=garbage", "expected dt=YYYY-MM-DD"],
+    );
+    assert_bad_lake(
+        |l| std::fs::write(first_raw_file(l).with_file_name("notes.csv"), b"x").unwrap(),
+        &["notes.csv", "expected only .parquet files"],
+    );
+}
+
+#[test]
+fn hidden_and_marker_files_are_skipped() {
+    let (_d, lake) = lake_copy();
+    let raw = first_raw_file(&lake);
+    std::fs::write(raw.with_file_name("_SUCCESS"), b"").unwrap();
+    std::fs::write(raw.with_file_name(".part-00000.parquet.crc"), b"x").unwrap();
+    let wh = lake.parent().unwrap().join("wh");
+    let o = run(&[
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn a_warehouse_from_another_schema_version_asks_for_a_rebuild() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    assert!(
+        run(&[
+            "build",
+            "--lake",
+            lake.to_str().unwrap(),
+            "--warehouse",
+            wh.to_str().unwrap()
+        ])
+        .status
+        .success()
+    );
+    let mf = wh.join("versions/v000001/manifest.json");
+    let text = std::fs::read_to_string(&mf)
+        .unwrap()
+        .replace("\"schema_version\": 1", "\"schema_version\": 0");
+    std::fs::write(&mf, text).unwrap();
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        wh.to_str().unwrap(),
+        "--date",
+        "2026-09-12",
+        "--country",
+        "US",
+    ]);
+    assert_one_line_error(&o, &["rebuild"]);
+}
+
+// ---------------------------------------------------------------- sample
+
+#[test]
+fn no_arguments_shows_the_sample_top10() {
+    let o = run(&[]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.starts_with("Top 10 in US on "), "{out}");
+    assert!(out.contains("usage: top10"), "{out}");
+    // The ranked rows: a header, a rule, ten rows.
+    assert!(
+        out.lines()
+            .filter(|l| l
+                .trim_start()
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_digit()))
+            .count()
+            >= 10
+    );
+    // The second run uses the cache: no first-use build.
+    let o = run(&[]);
+    assert!(!stderr(&o).contains("first use"), "{}", stderr(&o));
+}
+
+#[test]
+fn help_and_version() {
+    for cmd in [
+        &["--help"][..],
+        &["generate", "--help"],
+        &["build", "--help"],
+        &["query", "top10", "--help"],
+        &["query", "wow", "--help"],
+        &["query", "share", "--help"],
+    ] {
+        let o = run(cmd);
+        assert!(o.status.success(), "{cmd:?}");
+        assert!(stdout(&o).contains("Usage:"), "{cmd:?}");
+    }
+    let o = run(&["--version"]);
+    assert!(stdout(&o).starts_with("top10 "));
+    let o = run(&["frobnicate"]);
+    assert_one_line_error(&o, &["frobnicate"]);
+}
+
+/// The committed sample is exactly what `generate` makes with the parameters
+/// written in sample_data/README.md: same files, same rows.
+#[test]
+fn sample_lake_regenerates_identically() {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample_data");
+    let readme = std::fs::read_to_string(sample.join("README.md")).unwrap();
+    // The parameters are the lines of the README's code block after `generate`.
+    let block: String = readme
+        .split("```sh")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap()
+        .replace('\\', " ");
+    let words: Vec<&str> = block.split_whitespace().collect();
+    let start = words.iter().position(|w| *w == "generate").unwrap() + 1;
+    let dir = TempDir::new().unwrap();
+    let out = dir.path().join("regen");
+    let mut args: Vec<String> = vec!["generate".into()];
+    let mut i = start;
+    while i < words.len() {
+        match words[i] {
+            "--out" => {
+                args.push("--out".into());
+                args.push(out.to_str().unwrap().into());
+                i += 2;
+            }
+            w => {
+                args.push(w.into());
+                i += 1;
+            }
+        }
+    }
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    let o = run(&refs);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    let list = |root: &Path| {
+        let mut v = Vec::new();
+        fn walk(d: &Path, root: &Path, v: &mut Vec<String>) {
+            for e in std::fs::read_dir(d).unwrap() {
+                let p = e.unwrap().path();
+                if p.is_dir() {
+                    walk(&p, root, v);
+                } else if p.extension().is_some_and(|x| x == "parquet") {
+                    v.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
+                }
+            }
+        }
+        walk(root, root, &mut v);
+        v.sort();
+        v
+    };
+    let files = list(&sample);
+    assert_eq!(files, list(&out), "the same files");
+    let c = duckdb::Connection::open_in_memory().unwrap();
+    for f in &files {
+        let (a, b) = (sql_path(&sample.join(f)), sql_path(&out.join(f)));
+        let diff: i64 = c
+            .query_row(
+                &format!(
+                    "SELECT (SELECT count(*) FROM (SELECT * FROM read_parquet({a}) EXCEPT ALL SELECT * FROM read_parquet({b})))
+                          + (SELECT count(*) FROM (SELECT * FROM read_parquet({b}) EXCEPT ALL SELECT * FROM read_parquet({a})))"
+                ),
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(diff, 0, "{f} differs");
+    }
+    let size: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(sample.join(f)).unwrap().len())
+        .sum();
+    assert!(size < 20 * 1024 * 1024, "the sample is {size} bytes");
+}
+
+/// A build killed with SIGKILL at several moments leaves the previous
+/// version live and readable, and the next build succeeds.
+#[test]
+fn a_killed_build_leaves_the_previous_version_whole() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
+    assert!(
+        run(&["build", "--lake", l, "--warehouse", w])
+            .status
+            .success()
+    );
+    let date = latest_date(&wh);
+    let before = stdout(&run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        w,
+        "--date",
+        &date,
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ]));
+    let bin = assert_cmd::cargo::cargo_bin("top10");
+    for delay_ms in [50, 150, 300, 600] {
+        let mut child = std::process::Command::new(&bin)
+            .args(["build", "--lake", l, "--warehouse", w])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        let after = stdout(&run(&[
+            "query",
+            "top10",
+            "--warehouse",
+            w,
+            "--date",
+            &date,
+            "--country",
+            "US",
+            "--format",
+            "csv",
+        ]));
+        assert_eq!(before, after, "killed after {delay_ms} ms");
+    }
+    let o = run(&["build", "--lake", l, "--warehouse", w]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let leftovers: Vec<String> = std::fs::read_dir(wh.join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".building-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
