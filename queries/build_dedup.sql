@@ -26,7 +26,6 @@ FROM (
                  watch_seconds DESC NULLS LAST,
                  src_file DESC,
                  src_row DESC
-        ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING
     )
 )
 WHERE (CAST($1 AS DATE) IS NULL OR event_date >= CAST($1 AS DATE))

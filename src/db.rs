@@ -28,7 +28,7 @@ pub fn path_literal(p: &Path) -> String {
 pub fn open_for_build(temp_dir: &Path) -> Result<Connection> {
     let conn = Connection::open_in_memory().context("starting DuckDB")?;
     conn.execute_batch(&format!(
-        "SET temp_directory = {}; SET enable_progress_bar = false;",
+        "SET temp_directory = {}; SET enable_progress_bar = false; SET preserve_insertion_order = false;",
         path_literal(temp_dir)
     ))
     .context("configuring DuckDB")?;

@@ -191,6 +191,7 @@ fn run(
         None => (None, None),
     };
 
+    let mut counts = Counts::default();
     stage(timings, progress, "load_raw", || {
         exec(&conn, queries::BUILD_SCHEMA)?;
         let mut stmt = conn.prepare(queries::BUILD_LOAD_RAW.text)?;
@@ -204,6 +205,7 @@ fn run(
             ])
             .with_context(|| format!("reading {}", f.path.display()))?;
         }
+        counts.raw_rows_read = count_row(&conn, queries::COUNT_RAW)?[0];
         Ok(())
     })?;
 
@@ -221,28 +223,53 @@ fn run(
         resolve_canonical_map(&conn, &lake.dim("show_canonical_map"))
     })?;
 
+    // Each working table is dropped as soon as what depends on it is
+    // written, so a large build holds about two copies of the events at once.
     stage(timings, progress, "dedup", || {
         conn.execute(queries::BUILD_DEDUP.text, params![from, to])
             .context("pipeline stage build_dedup")?;
+        conn.execute_batch("DROP TABLE raw;")?;
+        let c = count_row(&conn, queries::COUNT_VERSIONS)?;
+        (counts.raw_rows, counts.duplicates) = (c[0], c[1]);
         Ok(())
     })?;
     stage(timings, progress, "validate", || {
-        exec(&conn, queries::BUILD_VALIDATE)
+        exec(&conn, queries::BUILD_VALIDATE)?;
+        write_partitioned(&conn, staging, "duplicates")?;
+        conn.execute_batch("DROP TABLE versions;")?;
+        let c = count_row(&conn, queries::COUNT_WINNERS)?;
+        counts.events = c[0];
+        counts.quarantined = BTreeMap::from([
+            ("null_field".to_string(), c[1]),
+            ("watch_seconds_out_of_range".to_string(), c[2]),
+            ("unknown_country".to_string(), c[3]),
+        ]);
+        Ok(())
     })?;
     stage(timings, progress, "fact", || {
-        exec(&conn, queries::BUILD_FACT)
+        exec(&conn, queries::BUILD_FACT)?;
+        write_partitioned(&conn, staging, "quarantine")?;
+        conn.execute_batch("DROP TABLE winners;")?;
+        let c = count_row(&conn, queries::COUNT_FACT)?;
+        (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
+        (counts.orphan_user_rows, counts.orphan_show_rows) = (c[2], c[3]);
+        write_fact(&conn, staging)
     })?;
     stage(timings, progress, "aggregate", || {
-        exec(&conn, queries::BUILD_AGG)
+        exec(&conn, queries::BUILD_AGG)?;
+        let c = count_row(&conn, queries::COUNT_AGG)?;
+        (counts.agg_rows, counts.ranked, counts.top10_rows) = (c[0], c[1], c[4]);
+        counts.excluded = BTreeMap::from([
+            ("kids_only".to_string(), c[2]),
+            ("region_blocked".to_string(), c[3]),
+        ]);
+        write_partitioned(&conn, staging, "agg_watch_day_country_show")?;
+        write_partitioned(&conn, staging, "top10_country_day")
     })?;
-    let counts = stage(timings, progress, "count", || counts(&conn))?;
-
-    stage(timings, progress, "write", || write_tables(&conn, staging))?;
-    let reused = stage(timings, progress, "reuse", || {
-        match (previous, opts.range) {
-            (Some(prev), Some(range)) => reuse_dates(prev, staging, range),
-            _ => Ok(0),
-        }
+    stage(timings, progress, "snapshots", || write_snapshots(&conn, staging))?;
+    let reused = stage(timings, progress, "reuse", || match (previous, opts.range) {
+        (Some(prev), Some(range)) => reuse_dates(prev, staging, range),
+        _ => Ok(0),
     })?;
     drop(conn);
     let _ = fs::remove_dir_all(staging.join("_tmp"));
@@ -323,57 +350,65 @@ fn resolve_canonical_map(conn: &Connection, file: &Path) -> Result<()> {
     exec(conn, queries::BUILD_CANONICAL_RESOLVE)
 }
 
-fn counts(conn: &Connection) -> Result<Counts> {
-    let mut stmt = conn.prepare(queries::BUILD_COUNTS.text)?;
-    let c = stmt.query_row([], |r| {
-        let g = |i: usize| r.get::<_, i64>(i).map(|v| v as u64);
-        Ok(Counts {
-            raw_rows_read: g(0)?,
-            raw_rows: g(1)?,
-            duplicates: g(2)?,
-            events: g(3)?,
-            quarantined: BTreeMap::from([
-                ("null_field".to_string(), g(4)?),
-                ("watch_seconds_out_of_range".to_string(), g(5)?),
-                ("unknown_country".to_string(), g(6)?),
-            ]),
-            fact_rows: g(7)?,
-            merged_rows: g(8)?,
-            orphan_user_rows: g(9)?,
-            orphan_show_rows: g(10)?,
-            agg_rows: g(11)?,
-            ranked: g(12)?,
-            excluded: BTreeMap::from([
-                ("kids_only".to_string(), g(13)?),
-                ("region_blocked".to_string(), g(14)?),
-            ]),
-            top10_rows: g(15)?,
-        })
-    })?;
-    Ok(c)
+/// The single row of a count query, as numbers.
+fn count_row(conn: &Connection, sql: Sql) -> Result<Vec<u64>> {
+    let run = || -> Result<Vec<u64>> {
+        let mut stmt = conn.prepare(sql.text)?;
+        let mut rows = stmt.query([])?;
+        let row = rows.next()?.context("no row")?;
+        let n = row.as_ref().column_count();
+        (0..n).map(|i| Ok(row.get::<_, i64>(i)? as u64)).collect()
+    };
+    run().with_context(|| format!("pipeline stage {}", sql.name))
 }
 
-/// Write every table of the version: partitioned tables (plus a zero-row
-/// file with each one's columns) and the dimension snapshots.
-fn write_tables(conn: &Connection, staging: &Path) -> Result<()> {
+/// Write a partitioned table with `COPY … PARTITION_BY (event_date)`, plus a
+/// zero-row file with its columns so that an empty table is still readable.
+fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<()> {
+    let sql = queries::writer(table).expect("every table has a writer");
     fs::create_dir_all(staging.join("_schema"))?;
-    for table in PARTITIONED {
-        let sql = queries::writer(table).expect("every table has a writer");
-        let row_group = if *table == "fact_watch_events" {
-            format!(", ROW_GROUP_SIZE {FACT_ROW_GROUP}")
-        } else {
-            String::new()
-        };
+    conn.execute_batch(&format!(
+        "COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date));\n\
+         COPY (SELECT * FROM ({}) LIMIT 0) TO {} (FORMAT parquet);",
+        sql.text,
+        db::path_literal(&staging.join(table)),
+        sql.text,
+        db::path_literal(&warehouse::schema_file(staging, table)),
+    ))
+    .with_context(|| format!("writing {table}"))
+}
+
+/// Write the fact table one date at a time, each file sorted by
+/// (country, show_id) in small row groups: a partitioned `COPY` would not
+/// keep the order, and lineage relies on it to skip row groups.
+fn write_fact(conn: &Connection, staging: &Path) -> Result<()> {
+    let table = "fact_watch_events";
+    let sql = queries::WRITE_FACT_WATCH_EVENTS;
+    let mut stmt = conn.prepare("SELECT DISTINCT event_date FROM fact ORDER BY 1")?;
+    let dates: Vec<NaiveDate> = stmt
+        .query_map([], |r| r.get(0))?
+        .collect::<duckdb::Result<_>>()?;
+    fs::create_dir_all(staging.join("_schema"))?;
+    for date in dates {
+        let dir = staging.join(table).join(format!("event_date={date}"));
+        fs::create_dir_all(&dir)?;
         conn.execute_batch(&format!(
-            "COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date){row_group});\n\
-             COPY (SELECT * FROM ({}) LIMIT 0) TO {} (FORMAT parquet);",
+            "SET VARIABLE write_date = DATE '{date}';\n\
+             COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {FACT_ROW_GROUP});",
             sql.text,
-            db::path_literal(&staging.join(table)),
-            sql.text,
-            db::path_literal(&warehouse::schema_file(staging, table)),
+            db::path_literal(&dir.join("data_0.parquet")),
         ))
-        .with_context(|| format!("writing {table}"))?;
+        .with_context(|| format!("writing {table} for {date}"))?;
     }
+    conn.execute_batch(&format!(
+        "COPY (SELECT * FROM fact LIMIT 0) TO {} (FORMAT parquet);",
+        db::path_literal(&warehouse::schema_file(staging, table)),
+    ))
+    .with_context(|| format!("writing {table}"))
+}
+
+/// Write the dimension snapshots and the resolved canonical map.
+fn write_snapshots(conn: &Connection, staging: &Path) -> Result<()> {
     for table in warehouse::SNAPSHOTS {
         conn.execute_batch(&format!(
             "COPY (SELECT * FROM {table}) TO {} (FORMAT parquet, COMPRESSION zstd);",
