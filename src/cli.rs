@@ -203,7 +203,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         None => sample::overview(),
         Some(Command::Generate(args)) => {
             let params = generate::Params::try_from(&args)?;
-            generate::run(&params, &args.out, args.force)?;
+            let summary = generate::run(&params, &args.out, args.force)?;
+            eprintln!("{}", summary.line(&args.out));
             Ok(ExitCode::from(EXIT_OK))
         }
         Some(Command::Build(args)) => {

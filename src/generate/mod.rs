@@ -122,6 +122,27 @@ pub struct Summary {
     pub seconds: f64,
 }
 
+impl Summary {
+    /// The line `top10 generate` prints when it is done.
+    pub fn line(&self, out: &Path) -> String {
+        let s = &self.stats;
+        format!(
+            "wrote {} events ({} rows: {} re-deliveries, {} late, {} invalid, {} orphan-user) in {} files, {:.1} MB, to {} in {:.2} s ({:.0} events/s)",
+            s.events,
+            s.rows,
+            s.duplicates,
+            s.late,
+            s.invalid,
+            s.orphan_users,
+            self.files,
+            self.bytes as f64 / 1e6,
+            out.display(),
+            self.seconds,
+            s.events as f64 / self.seconds.max(1e-9),
+        )
+    }
+}
+
 /// Generate a lake into `out`. An existing non-empty `out` is refused unless
 /// `force`, in which case it is replaced only once the new lake is complete.
 pub fn run(p: &Params, out: &Path, force: bool) -> Result<Summary> {
@@ -152,21 +173,6 @@ pub fn run(p: &Params, out: &Path, force: bool) -> Result<Summary> {
         seconds: started.elapsed().as_secs_f64(),
         ..summary
     };
-    let s = &summary.stats;
-    eprintln!(
-        "wrote {} events ({} rows: {} re-deliveries, {} late, {} invalid, {} orphan-user) in {} files, {:.1} MB, to {} in {:.2} s ({:.0} events/s)",
-        s.events,
-        s.rows,
-        s.duplicates,
-        s.late,
-        s.invalid,
-        s.orphan_users,
-        summary.files,
-        summary.bytes as f64 / 1e6,
-        out.display(),
-        summary.seconds,
-        s.events as f64 / summary.seconds.max(1e-9),
-    );
     Ok(summary)
 }
 
