@@ -213,10 +213,15 @@ fn write_lake(p: &Params, lake: &Path) -> Result<Summary> {
     let world = World::new(p);
     writer::write_dimensions(&world, lake)?;
 
-    let progress = ProgressBar::new(p.events_per_day * u64::from(p.days));
+    // The expected total follows the weekday factors, so the bar ends full.
+    let expected: f64 = (0..p.days)
+        .map(|d| world::weekday_factor(p.start + Duration::days(i64::from(d))))
+        .sum::<f64>()
+        * p.events_per_day as f64;
+    let progress = ProgressBar::new(expected as u64);
     progress.set_style(
         ProgressStyle::with_template(
-            "{spinner} generating [{bar:30}] {human_pos}/{human_len} events ({per_sec}, {eta})",
+            "generating [{bar:30}] {human_pos}/{human_len} events, {elapsed} (eta {eta})",
         )
         .expect("valid template")
         .progress_chars("=> "),
