@@ -343,7 +343,14 @@ fn build_writes_a_versioned_warehouse_with_a_manifest() {
     assert_eq!(n("events"), q + n("fact_rows"));
     assert!(n("merged_rows") > 0 && n("orphan_user_rows") > 0 && n("orphan_show_rows") > 0);
     assert!(n("top10_rows") <= n("ranked"));
-    for k in ["load_raw", "dedup", "validate", "fact", "aggregate", "snapshots"] {
+    for k in [
+        "load_raw",
+        "dedup",
+        "validate",
+        "fact",
+        "aggregate",
+        "snapshots",
+    ] {
         assert!(m["timings_ms"][k].is_u64(), "{k}");
     }
     assert_eq!(m["dates"].as_array().unwrap().len(), 15);

@@ -266,10 +266,14 @@ fn run(
         write_partitioned(&conn, staging, "agg_watch_day_country_show")?;
         write_partitioned(&conn, staging, "top10_country_day")
     })?;
-    stage(timings, progress, "snapshots", || write_snapshots(&conn, staging))?;
-    let reused = stage(timings, progress, "reuse", || match (previous, opts.range) {
-        (Some(prev), Some(range)) => reuse_dates(prev, staging, range),
-        _ => Ok(0),
+    stage(timings, progress, "snapshots", || {
+        write_snapshots(&conn, staging)
+    })?;
+    let reused = stage(timings, progress, "reuse", || {
+        match (previous, opts.range) {
+            (Some(prev), Some(range)) => reuse_dates(prev, staging, range),
+            _ => Ok(0),
+        }
     })?;
     drop(conn);
     let _ = fs::remove_dir_all(staging.join("_tmp"));
