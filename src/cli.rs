@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{self, EXIT_OK};
-use crate::{generate, parse, pipeline, query, sample, warehouse};
+use crate::{generate, lineage, parse, pipeline, query, sample, warehouse};
 
 /// A terminal analytics explorer for the "Top 10 shows by country per day"
 /// pipeline: generate a lake, build the warehouse, query it.
@@ -32,6 +32,8 @@ pub enum Command {
     /// Answer an analytics question (SPEC §3) headless.
     #[command(subcommand)]
     Query(QueryCommand),
+    /// Trace one ranked (or unranked) row back to its source events.
+    Explain(ExplainArgs),
 }
 
 #[derive(Debug, Args)]
@@ -111,6 +113,26 @@ pub struct Source {
     pub warehouse: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+pub struct ExplainArgs {
+    #[command(flatten)]
+    pub source: Source,
+    #[arg(long, value_parser = parse::date)]
+    pub date: NaiveDate,
+    #[arg(long, value_parser = parse::country)]
+    pub country: String,
+    /// The show id (an old id of a merged show is followed to its canonical id).
+    #[arg(long)]
+    pub show: i64,
+    /// Explain the list as it was published at this UTC time: the date is
+    /// rebuilt from the lake with only the rows ingested by then.
+    #[arg(long, value_parser = parse::timestamp)]
+    pub as_of: Option<NaiveDateTime>,
+    /// `table` for people, `json` for programs, `csv` for the source events.
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     /// Aligned columns for reading.
@@ -170,6 +192,8 @@ pub fn main() -> ExitCode {
     };
     match run(cli) {
         Ok(code) => code,
+        // A reader that went away (`top10 … | head`) is not an error.
+        Err(err) if error::is_broken_pipe(&err) => ExitCode::from(EXIT_OK),
         Err(err) => error::report(&err),
     }
 }
@@ -225,6 +249,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_OK))
         }
         Some(Command::Query(q)) => query::run(q),
+        Some(Command::Explain(args)) => lineage::run(&args),
     }
 }
 

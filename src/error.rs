@@ -24,6 +24,14 @@ pub fn one_line(err: &anyhow::Error) -> String {
     out
 }
 
+/// Whether `err` is a write to a closed pipe.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    }) || one_line(err).contains("Broken pipe")
+}
+
 /// Print `err` as one line and return the error exit code.
 pub fn report(err: &anyhow::Error) -> ExitCode {
     eprintln!("top10: error: {}", one_line(err));

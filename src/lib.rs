@@ -8,6 +8,7 @@ pub mod db;
 pub mod error;
 pub mod generate;
 pub mod lake;
+pub mod lineage;
 pub mod output;
 pub mod parse;
 pub mod pipeline;

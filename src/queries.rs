@@ -57,6 +57,11 @@ sql!(WRITE_TOP10_COUNTRY_DAY, "write_top10_country_day");
 sql!(TOP10, "top10");
 sql!(WOW, "wow");
 sql!(SHARE, "share");
+sql!(EXPLAIN_CANONICAL, "explain_canonical");
+sql!(EXPLAIN_ROW, "explain_row");
+sql!(EXPLAIN_NEIGHBOURS, "explain_neighbours");
+sql!(EXPLAIN_MERGED_IDS, "explain_merged_ids");
+sql!(EXPLAIN_EVENTS, "explain_events");
 
 /// The query that loads each dimension snapshot, by table name.
 pub fn dimension_loader(table: &str) -> Option<Sql> {
