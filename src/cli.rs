@@ -32,6 +32,8 @@ pub enum Command {
     /// Answer an analytics question (SPEC §3) headless.
     #[command(subcommand)]
     Query(QueryCommand),
+    /// Run the data-quality checks on a warehouse (exit 1 when one fails).
+    Check(crate::checks::CheckArgs),
     /// Trace one ranked (or unranked) row back to its source events.
     Explain(ExplainArgs),
 }
@@ -122,8 +124,13 @@ pub struct ExplainArgs {
     #[arg(long, value_parser = parse::country)]
     pub country: String,
     /// The show id (an old id of a merged show is followed to its canonical id).
-    #[arg(long)]
-    pub show: i64,
+    #[arg(long, required_unless_present = "changes")]
+    pub show: Option<i64>,
+    /// Instead of one show: the Top 10 as published (06:00 local time the next
+    /// morning) against the Top 10 now, and the late or re-delivered events
+    /// that moved each show.
+    #[arg(long, conflicts_with_all = ["show", "as_of"])]
+    pub changes: bool,
     /// Explain the list as it was published at this UTC time: the date is
     /// rebuilt from the lake with only the rows ingested by then.
     #[arg(long, value_parser = parse::timestamp)]
@@ -249,6 +256,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::from(EXIT_OK))
         }
         Some(Command::Query(q)) => query::run(q),
+        Some(Command::Check(args)) => crate::checks::run(args),
         Some(Command::Explain(args)) => lineage::run(&args),
     }
 }

@@ -62,6 +62,26 @@ sql!(EXPLAIN_ROW, "explain_row");
 sql!(EXPLAIN_NEIGHBOURS, "explain_neighbours");
 sql!(EXPLAIN_MERGED_IDS, "explain_merged_ids");
 sql!(EXPLAIN_EVENTS, "explain_events");
+sql!(CHANGES_TIMEZONE, "changes_timezone");
+sql!(CHANGES_ARRIVALS, "changes_arrivals");
+sql!(CHECK_COMPLETENESS, "check_completeness");
+sql!(CHECK_FRESHNESS, "check_freshness");
+sql!(CHECK_UNIQUENESS, "check_uniqueness");
+sql!(CHECK_VALIDITY, "check_validity");
+sql!(CHECK_QUARANTINE, "check_quarantine");
+sql!(CHECK_ORPHANS, "check_orphans");
+sql!(CHECK_RECONCILIATION, "check_reconciliation");
+sql!(CHECK_TOP10_AVAILABILITY, "check_top10_availability");
+sql!(CHECK_VOLUME, "check_volume");
+sql!(CHECK_RANKING_STABILITY, "check_ranking_stability");
+sql!(CHECK_CANONICAL_CONFLICTS, "check_canonical_conflicts");
+sql!(CHECK_CANONICAL_CYCLES, "check_canonical_cycles");
+sql!(CHECK_HISTORY_SCHEMA, "check_history_schema");
+sql!(CHECK_HISTORY_INSERT, "check_history_insert");
+sql!(CHECK_HISTORY, "check_history");
+sql!(CHECK_ZONES, "check_zones");
+sql!(CHECK_DEADLINES, "check_deadlines");
+sql!(CHECK_DEADLINES_INSERT, "check_deadlines_insert");
 
 /// The query that loads each dimension snapshot, by table name.
 pub fn dimension_loader(table: &str) -> Option<Sql> {

@@ -384,3 +384,52 @@ fn bad_input_is_one_line() {
         assert!(err.contains(needle), "{err}");
     }
 }
+
+/// `--changes` on a lake whose late arrivals reorder published lists: some
+/// list must move, and for every moved show the rows that arrived after
+/// publication account exactly for the change in its watch seconds.
+#[test]
+fn changes_since_publication_are_accounted_for() {
+    let w = fixture().wh.to_str().unwrap().to_string();
+    let mut moved_total = 0;
+    for date in ["2026-09-09", "2026-09-11", "2026-09-13"] {
+        for country in ["US", "BR", "GB", "DE"] {
+            let o = run(&[
+                "explain",
+                "--changes",
+                "--warehouse",
+                &w,
+                "--date",
+                date,
+                "--country",
+                country,
+                "--format",
+                "json",
+            ]);
+            assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+            let c: Value = serde_json::from_slice(&o.stdout).unwrap();
+            assert_eq!(c["now"].as_array().unwrap().len(), 10);
+            assert!(c["published_at"].as_str().unwrap() > date);
+            for m in c["moved"].as_array().unwrap() {
+                moved_total += 1;
+                assert_ne!(m["published_rank"], m["now_rank"]);
+                let then = m["published_watch_seconds"].as_i64().unwrap_or(0);
+                let now = m["now_watch_seconds"].as_i64().unwrap_or(0);
+                let mut delta = 0;
+                for a in m["arrivals"].as_array().unwrap() {
+                    let ws = a["watch_seconds"].as_i64().unwrap_or(0);
+                    let prior = a["published_watch_seconds"].as_i64().unwrap_or(0);
+                    let kept = a["status"] == "kept";
+                    delta += match (kept, a["arrival"].as_str().unwrap()) {
+                        (true, "new event") => ws,
+                        (true, _) => ws - prior,
+                        (false, "new event") => 0,
+                        (false, _) => -prior,
+                    };
+                }
+                assert_eq!(now - then, delta, "{date} {country} show {}", m["show_id"]);
+            }
+        }
+    }
+    assert!(moved_total > 0, "late data reordered no list");
+}

@@ -8,6 +8,7 @@
 //! date is first rebuilt as of that time into a temporary warehouse, so the
 //! explanation is of what was published then.
 
+pub mod changes;
 pub mod render;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -393,17 +394,29 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
     use crate::warehouse::Warehouse;
 
     let version = crate::query::resolve(&args.source)?;
+    let lake_of = |v: &crate::warehouse::Version| -> std::path::PathBuf {
+        args.source
+            .lake
+            .clone()
+            .unwrap_or_else(|| v.manifest.lake.clone().into())
+    };
+    let Some(show) = args.show else {
+        // --changes (clap requires one of the two).
+        let lake = lake_of(&version);
+        let now = Session::open(version)?;
+        let c = changes::changes(&now, &lake, args.date, &args.country)?;
+        let mut out = std::io::stdout().lock();
+        changes::write(&c, args.format, &mut out)?;
+        out.flush()?;
+        return Ok(std::process::ExitCode::from(crate::error::EXIT_OK));
+    };
     // As of a past moment: rebuild just that date from the lake, pinned to it,
     // in a temporary warehouse that is removed afterwards.
     let _scratch;
     let session = match args.as_of {
         None => Session::open(version)?,
         Some(as_of) => {
-            let lake = args
-                .source
-                .lake
-                .clone()
-                .unwrap_or_else(|| version.manifest.lake.clone().into());
+            let lake = lake_of(&version);
             let scratch = tempfile::Builder::new()
                 .prefix("top10-explain-")
                 .tempdir()
@@ -419,7 +432,7 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
             Session::open(v)?
         }
     };
-    let e = explain(&session, args.date, &args.country, args.show, args.as_of)?;
+    let e = explain(&session, args.date, &args.country, show, args.as_of)?;
     let mut out = std::io::stdout().lock();
     render::write(&e, args.format, &mut out)?;
     out.flush()?;

@@ -1,0 +1,539 @@
+//! `top10 check` end to end: the real binary on small generated lakes. For
+//! each check, a lake where it must fire (the generator's fault flags, or a
+//! built warehouse tampered with DuckDB, which is what the checks exist to
+//! catch) and one where it must pass; exit codes, JSON shape, thresholds
+//! from flags and `top10.toml`, the SLA across a daylight-saving change,
+//! and the pipeline_health history across a rebuild.
+
+use std::path::{Path, PathBuf};
+use std::process::Output;
+use std::sync::OnceLock;
+
+use assert_cmd::Command;
+use serde_json::Value;
+use tempfile::TempDir;
+
+fn top10() -> Command {
+    static CACHE: OnceLock<TempDir> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| TempDir::new().unwrap());
+    let mut c = Command::cargo_bin("top10").unwrap();
+    c.env("TOP10_CACHE_DIR", cache.path());
+    c
+}
+
+fn run(args: &[&str]) -> Output {
+    top10().args(args).output().unwrap()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+fn ok(args: &[&str]) {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+}
+
+const SMALL: &[&str] = &[
+    "--countries",
+    "5",
+    "--shows",
+    "40",
+    "--users",
+    "3000",
+    "--events-per-day",
+    "4000",
+];
+
+/// Generate a lake of `days` days from `start` with extra generator flags.
+fn generate(out: &Path, seed: &str, start: &str, days: &str, extra: &[&str]) {
+    let mut args = vec![
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--seed",
+        seed,
+        "--start",
+        start,
+        "--days",
+        days,
+    ];
+    args.extend_from_slice(SMALL);
+    args.extend_from_slice(extra);
+    ok(&args);
+}
+
+fn build(lake: &Path, wh: &Path, extra: &[&str]) {
+    let mut args = vec![
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ];
+    args.extend_from_slice(extra);
+    ok(&args);
+}
+
+struct Lake {
+    dir: TempDir,
+    lake: PathBuf,
+    wh: PathBuf,
+}
+
+const LAST: &str = "2026-09-21";
+
+/// A clean lake (2026-09-07..21), built as of 02:00 UTC after its last day,
+/// so that day was published on time everywhere.
+fn clean() -> &'static Lake {
+    static F: OnceLock<Lake> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let lake = dir.path().join("lake");
+        let wh = dir.path().join("wh");
+        generate(&lake, "7", "2026-09-07", "15", &[]);
+        build(&lake, &wh, &["--as-of", "2026-09-22T02:00:00"]);
+        Lake { dir, lake, wh }
+    })
+}
+
+/// A lake with many invalid, orphan-user and late events.
+fn faulty() -> &'static Lake {
+    static F: OnceLock<Lake> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let lake = dir.path().join("lake");
+        let wh = dir.path().join("wh");
+        generate(
+            &lake,
+            "8",
+            "2026-09-07",
+            "15",
+            &[
+                "--invalid-rate",
+                "0.05",
+                "--orphan-user-rate",
+                "0.05",
+                "--late-rate",
+                "0.3",
+            ],
+        );
+        build(&lake, &wh, &[]);
+        Lake { dir, lake, wh }
+    })
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let t = to.join(p.file_name().unwrap());
+        // Other tests append check runs to the shared warehouses meanwhile.
+        if p.ends_with("pipeline_health") {
+            continue;
+        }
+        if p.is_dir() {
+            copy_dir(&p, &t);
+        } else {
+            std::fs::copy(&p, &t).unwrap();
+        }
+    }
+}
+
+fn version_dir(wh: &Path) -> PathBuf {
+    let name = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
+    wh.join("versions").join(name.trim())
+}
+
+fn sql_path(p: &Path) -> String {
+    format!("'{}'", p.to_str().unwrap().replace('\'', "''"))
+}
+
+/// Replace a Parquet file by `select`, where `{f}` is the file itself.
+fn rewrite(file: &Path, select: &str) {
+    let tmp = file.with_extension("tmp");
+    let select = select.replace("{f}", &format!("read_parquet({})", sql_path(file)));
+    let c = duckdb::Connection::open_in_memory().unwrap();
+    c.execute_batch(&format!(
+        "COPY ({select}) TO {} (FORMAT parquet);",
+        sql_path(&tmp)
+    ))
+    .unwrap();
+    std::fs::rename(&tmp, file).unwrap();
+}
+
+/// The (single) file of a table's partition.
+fn part(wh: &Path, table: &str, date: &str) -> PathBuf {
+    let dir = version_dir(wh)
+        .join(table)
+        .join(format!("event_date={date}"));
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 1, "{files:?}");
+    files.remove(0)
+}
+
+/// A copy of the clean warehouse, broken on purpose, one date per fault.
+fn tampered() -> &'static Lake {
+    static F: OnceLock<Lake> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let wh = dir.path().join("wh");
+        copy_dir(&clean().wh, &wh);
+        let agg = "agg_watch_day_country_show";
+        // completeness: FR has no aggregate rows.
+        rewrite(
+            &part(&wh, agg, "2026-09-21"),
+            "SELECT * FROM {f} WHERE country <> 'FR'",
+        );
+        // uniqueness: one fact row twice.
+        rewrite(
+            &part(&wh, "fact_watch_events", "2026-09-20"),
+            "SELECT * FROM {f} UNION ALL (SELECT * FROM {f} ORDER BY event_id LIMIT 1)",
+        );
+        // validity: one fact row with 25 hours of watching.
+        rewrite(
+            &part(&wh, "fact_watch_events", "2026-09-19"),
+            "SELECT * REPLACE (CASE WHEN event_id = (SELECT min(event_id) FROM {f}) THEN 90000 ELSE watch_seconds END AS watch_seconds) FROM {f}",
+        );
+        // reconciliation: far off (18th), within tolerance (17th), one key
+        // off beyond tolerance but within the goal (16th).
+        for (date, delta) in [
+            ("2026-09-18", 1_000_000),
+            ("2026-09-17", 3),
+            ("2026-09-16", 30),
+        ] {
+            rewrite(
+                &part(&wh, agg, date),
+                &format!(
+                    "SELECT * REPLACE (CASE WHEN country = 'US' AND rank_in_country = 1 THEN total_watch_seconds + {delta} ELSE total_watch_seconds END AS total_watch_seconds) FROM {{f}}"
+                ),
+            );
+        }
+        // top10 availability: US lost its #10.
+        rewrite(
+            &part(&wh, "top10_country_day", "2026-09-15"),
+            "SELECT * FROM {f} WHERE NOT (country = 'US' AND rank_position = 10)",
+        );
+        // canonical map: a cycle and an id mapped to two ids.
+        rewrite(
+            &version_dir(&wh).join("show_canonical_map.parquet"),
+            "SELECT * FROM {f} UNION ALL SELECT * FROM (VALUES \
+             (900001::BIGINT, 900002::BIGINT, DATE '2026-09-01'), \
+             (900002::BIGINT, 900001::BIGINT, DATE '2026-09-01'), \
+             (900003::BIGINT, 1::BIGINT, DATE '2026-09-01'), \
+             (900003::BIGINT, 2::BIGINT, DATE '2026-09-01'))",
+        );
+        Lake {
+            lake: clean().lake.clone(),
+            dir,
+            wh,
+        }
+    })
+}
+
+/// Run `check --format json` with `args`; the exit code and the results.
+fn check(wh: &Path, args: &[&str]) -> (i32, Vec<Value>) {
+    let mut all = vec![
+        "check",
+        "--warehouse",
+        wh.to_str().unwrap(),
+        "--format",
+        "json",
+    ];
+    all.extend_from_slice(args);
+    let o = run(&all);
+    let code = o.status.code().unwrap();
+    assert!(code == 0 || code == 1, "{all:?}: {}", stderr(&o));
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    (code, v.as_array().unwrap().clone())
+}
+
+/// The result of one check (for one date, or the warehouse-wide one).
+fn find<'a>(results: &'a [Value], name: &str, date: Option<&str>) -> &'a Value {
+    results
+        .iter()
+        .find(|r| r["check"] == name && date.is_none_or(|d| r["date"] == d))
+        .unwrap_or_else(|| panic!("no {name} for {date:?}"))
+}
+
+fn status<'a>(results: &'a [Value], name: &str) -> &'a str {
+    find(results, name, None)["status"].as_str().unwrap()
+}
+
+#[test]
+fn a_clean_lake_passes_with_exit_0_and_the_json_shape() {
+    let (code, r) = check(&clean().wh, &["--date", LAST, "--orphan-rate", "3"]);
+    assert_eq!(code, 0);
+    assert_eq!(r.len(), 12);
+    for x in &r {
+        let keys: Vec<&String> = x.as_object().unwrap().keys().collect();
+        assert_eq!(keys, ["check", "status", "severity", "date", "details"]);
+    }
+    for name in [
+        "completeness",
+        "freshness",
+        "sla",
+        "uniqueness",
+        "validity",
+        "quarantine_rate",
+        "referential_integrity",
+        "reconciliation",
+        "top10_availability",
+        "volume_anomaly",
+        "canonical_map",
+    ] {
+        assert_eq!(status(&r, name), "pass", "{name}: {}", find(&r, name, None));
+    }
+    assert_eq!(find(&r, "sla", None)["date"], LAST);
+    assert_eq!(find(&r, "canonical_map", None)["date"], Value::Null);
+    assert_eq!(find(&r, "completeness", None)["severity"], "critical");
+    assert_eq!(find(&r, "ranking_stability", None)["severity"], "info");
+}
+
+#[test]
+fn table_output_and_a_date_range() {
+    let wh = clean().wh.to_str().unwrap().to_string();
+    let o = run(&[
+        "check",
+        "--warehouse",
+        &wh,
+        "--from",
+        "2026-09-19",
+        "--to",
+        LAST,
+    ]);
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.starts_with("date "), "{out}");
+    assert!(out.contains("34 results:"), "{out}");
+    // Only the last day was published before its deadline.
+    assert_eq!(o.status.code(), Some(1), "{out}");
+}
+
+#[test]
+fn completeness_names_the_missing_country() {
+    let (code, r) = check(&tampered().wh, &["--date", "2026-09-21"]);
+    assert_eq!(code, 1);
+    let c = find(&r, "completeness", None);
+    assert_eq!(c["status"], "fail");
+    assert_eq!(c["details"]["missing_countries"], serde_json::json!(["FR"]));
+}
+
+#[test]
+fn uniqueness_validity_and_availability_fire_on_a_tampered_fact() {
+    let wh = &tampered().wh;
+    let (_, r) = check(wh, &["--date", "2026-09-20"]);
+    let u = find(&r, "uniqueness", None);
+    assert_eq!(u["status"], "fail");
+    assert_eq!(u["details"]["duplicated_event_ids"], 1);
+    assert_eq!(status(&r, "validity"), "pass");
+
+    let (_, r) = check(wh, &["--date", "2026-09-19"]);
+    let v = find(&r, "validity", None);
+    assert_eq!(v["status"], "fail");
+    assert_eq!(v["details"]["examples"][0]["watch_seconds"], 90000);
+    assert_eq!(status(&r, "uniqueness"), "pass");
+
+    let (_, r) = check(wh, &["--date", "2026-09-15"]);
+    let a = find(&r, "top10_availability", None);
+    assert_eq!(a["status"], "fail");
+    assert_eq!(a["details"]["incomplete"][0]["country"], "US");
+    assert_eq!(a["details"]["incomplete"][0]["published"], 9);
+}
+
+#[test]
+fn reconciliation_has_a_tolerance_and_a_goal() {
+    let wh = &tampered().wh;
+    let (_, far) = check(wh, &["--date", "2026-09-18"]);
+    let c = find(&far, "reconciliation", None);
+    assert_eq!(c["status"], "fail", "{c}");
+    assert_eq!(c["details"]["mismatched_keys"], 1);
+    assert_eq!(c["details"]["examples"][0]["diff"], 1_000_000);
+    let (_, near) = check(wh, &["--date", "2026-09-17"]);
+    assert_eq!(status(&near, "reconciliation"), "pass");
+    let (_, off) = check(wh, &["--date", "2026-09-16"]);
+    let c = find(&off, "reconciliation", None);
+    assert_eq!(c["status"], "warn", "{c}");
+    assert!(c["details"]["discrepancy_pct"].as_f64().unwrap() < 0.1);
+}
+
+#[test]
+fn canonical_map_finds_cycles_and_conflicts() {
+    let (code, r) = check(&tampered().wh, &["--date", "2026-09-10"]);
+    assert_eq!(code, 1);
+    let c = find(&r, "canonical_map", None);
+    assert_eq!(c["status"], "fail");
+    assert_eq!(
+        c["details"]["cycle_ids"],
+        serde_json::json!([900001, 900002])
+    );
+    assert_eq!(c["details"]["conflicts"][0]["old_show_id"], 900003);
+}
+
+#[test]
+fn fault_flags_fire_quarantine_orphans_and_freshness() {
+    let (_, r) = check(&faulty().wh, &["--date", "2026-09-14"]);
+    let q = find(&r, "quarantine_rate", None);
+    assert_eq!(q["status"], "warn", "{q}");
+    assert!(q["details"]["by_reason"]["null_field"].as_i64().unwrap() > 0);
+    let o = find(&r, "referential_integrity", None);
+    assert_eq!(o["status"], "warn", "{o}");
+    assert!(o["details"]["orphan_users"]["rows"].as_i64().unwrap() > 50);
+    assert_eq!(
+        o["details"]["orphan_users"]["examples"]
+            .as_array()
+            .unwrap()
+            .len(),
+        5
+    );
+    let f = find(&r, "freshness", None);
+    assert_eq!(f["status"], "warn", "{f}");
+    assert!(f["details"]["late_pct"].as_f64().unwrap() > 5.0);
+}
+
+#[test]
+fn volume_and_near_tie_thresholds_come_from_flags() {
+    let wh = &clean().wh;
+    let (code, r) = check(wh, &["--volume-band", "0.01", "--near-tie", "100"]);
+    assert_eq!(code, 0, "warnings do not fail a run");
+    let v = find(&r, "volume_anomaly", None);
+    assert_eq!(v["status"], "warn", "{v}");
+    assert_eq!(v["details"]["band_pct"], 0.01);
+    assert_eq!(status(&r, "ranking_stability"), "warn");
+    let (_, r) = check(wh, &["--near-tie", "0"]);
+    assert_eq!(status(&r, "ranking_stability"), "pass");
+    assert_eq!(status(&r, "volume_anomaly"), "pass");
+}
+
+#[test]
+fn sla_is_judged_in_local_time_across_a_dst_change() {
+    // EU summer time ends on 2026-10-25 at 01:00 UTC: the 06:00 deadline for
+    // the 23rd is 05:00 UTC in London and 04:00 UTC in Berlin; for the 24th
+    // it is 06:00 and 05:00 UTC.
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let wh = dir.path().join("wh");
+    generate(&lake, "11", "2026-10-20", "6", &[]);
+    build(&lake, &wh, &["--as-of", "2026-10-24T03:30:00"]);
+    build(&lake, &wh, &["--as-of", "2026-10-25T05:30:00"]);
+    let (code, r) = check(&wh, &["--from", "2026-10-23", "--to", "2026-10-24"]);
+    assert_eq!(code, 1);
+    let before = find(&r, "sla", Some("2026-10-23"));
+    assert_eq!(before["status"], "pass", "{before}");
+    assert_eq!(before["details"]["published_at"], "2026-10-24T03:30:00");
+    assert_eq!(
+        before["details"]["deadlines_utc"]["GB"],
+        "2026-10-24T05:00:00"
+    );
+    assert_eq!(
+        before["details"]["deadlines_utc"]["DE"],
+        "2026-10-24T04:00:00"
+    );
+    let after = find(&r, "sla", Some("2026-10-24"));
+    assert_eq!(after["status"], "fail", "{after}");
+    assert_eq!(after["details"]["published_at"], "2026-10-25T05:30:00");
+    assert_eq!(
+        after["details"]["deadlines_utc"]["GB"],
+        "2026-10-25T06:00:00"
+    );
+    assert_eq!(
+        after["details"]["missed_countries"],
+        serde_json::json!(["DE", "FR"])
+    );
+}
+
+#[test]
+fn history_survives_a_rebuild_and_top10_toml_is_read() {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let wh = dir.path().join("wh");
+    copy_dir(&clean().lake, &lake);
+    copy_dir(&clean().wh, &wh);
+    let (_, first) = check(&wh, &[]);
+    build(&lake, &wh, &[]);
+    let (_, second) = check(&wh, &[]);
+    assert_eq!(first.len(), 12);
+    assert_eq!(second.len(), 12);
+
+    let whs = wh.to_str().unwrap();
+    let o = run(&["check", "--warehouse", whs, "--history", "--format", "json"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let h: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(h.len(), 24);
+    let runs: std::collections::BTreeSet<&str> =
+        h.iter().map(|r| r["check_ts"].as_str().unwrap()).collect();
+    assert_eq!(runs.len(), 2);
+    assert!(h[0]["details"].is_object());
+    let o = run(&[
+        "check",
+        "--warehouse",
+        whs,
+        "--history",
+        "--check",
+        "sla",
+        "--format",
+        "json",
+    ]);
+    let h: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(h.len(), 2);
+    assert!(h.iter().all(|r| r["check_name"] == "sla"));
+    let o = run(&["check", "--warehouse", whs, "--history", "--check", "sla"]);
+    assert!(String::from_utf8_lossy(&o.stdout).starts_with("check_ts"));
+
+    // A top10.toml beside the lake sets thresholds and severities.
+    std::fs::write(
+        dir.path().join("top10.toml"),
+        "[thresholds]\nvolume_band_pct = 0.01\n\n[severity]\nvolume_anomaly = \"high\"\n",
+    )
+    .unwrap();
+    let o = run(&[
+        "check",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        whs,
+        "--format",
+        "json",
+    ]);
+    let r: Vec<Value> = serde_json::from_slice(&o.stdout).unwrap();
+    let v = find(&r, "volume_anomaly", None);
+    assert_eq!(
+        (v["status"].as_str(), v["severity"].as_str()),
+        (Some("fail"), Some("high"))
+    );
+    assert_eq!(o.status.code(), Some(1));
+    // A flag wins over the file.
+    let (_, r) = check(&wh, &["--volume-band", "99"]);
+    assert_eq!(status(&r, "volume_anomaly"), "pass");
+}
+
+#[test]
+fn bad_input_is_one_line_and_exit_2() {
+    let wh = clean().wh.to_str().unwrap().to_string();
+    let bad_toml = clean().dir.path().join("bad.toml");
+    std::fs::write(&bad_toml, "[thresholds]\nvolume_bnad_pct = 3\n").unwrap();
+    for (args, needle) in [
+        (vec!["--date", "2027-01-01"], "no data for 2027-01-01"),
+        (vec!["--from", LAST, "--to", "2026-09-10"], "is after"),
+        (vec!["--history", "--check", "nope"], "unknown check 'nope'"),
+        (
+            vec!["--config", bad_toml.to_str().unwrap()],
+            "volume_bnad_pct",
+        ),
+        (vec!["--volume-band=-5"], "volume_band_pct"),
+        (vec!["--date", "yesterday"], "not a date"),
+    ] {
+        let mut all = vec!["check", "--warehouse", wh.as_str()];
+        all.extend_from_slice(&args);
+        let o = run(&all);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+    }
+    let o = run(&["check", "--warehouse", "/nonexistent/wh"]);
+    assert_eq!(o.status.code(), Some(2));
+}
