@@ -33,9 +33,8 @@ sql!(
     BUILD_LOAD_CONTENT_RESTRICTIONS,
     "build_load_content_restrictions"
 );
-sql!(BUILD_CANONICAL_CONFLICTS, "build_canonical_conflicts");
-sql!(BUILD_CANONICAL_WALK, "build_canonical_walk");
-sql!(BUILD_CANONICAL_CYCLES, "build_canonical_cycles");
+sql!(CANONICAL_CONFLICTS, "canonical_conflicts");
+sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
 sql!(BUILD_DEDUP, "build_dedup");
 sql!(BUILD_VALIDATE, "build_validate");
@@ -74,8 +73,6 @@ sql!(CHECK_RECONCILIATION, "check_reconciliation");
 sql!(CHECK_TOP10_AVAILABILITY, "check_top10_availability");
 sql!(CHECK_VOLUME, "check_volume");
 sql!(CHECK_RANKING_STABILITY, "check_ranking_stability");
-sql!(CHECK_CANONICAL_CONFLICTS, "check_canonical_conflicts");
-sql!(CHECK_CANONICAL_CYCLES, "check_canonical_cycles");
 sql!(CHECK_HISTORY_SCHEMA, "check_history_schema");
 sql!(CHECK_HISTORY_INSERT, "check_history_insert");
 sql!(CHECK_HISTORY, "check_history");

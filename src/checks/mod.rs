@@ -388,7 +388,7 @@ mod tests {
         for q in [
             crate::queries::CHECK_COMPLETENESS,
             crate::queries::CHECK_RECONCILIATION,
-            crate::queries::CHECK_CANONICAL_CYCLES,
+            crate::queries::CANONICAL_CYCLES,
         ] {
             assert!(q.text.trim_start().starts_with("--"), "{}", q.name);
         }

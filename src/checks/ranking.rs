@@ -141,8 +141,8 @@ pub(crate) fn ranking_stability(ctx: &Ctx, d: NaiveDate) -> Result<Check> {
 
 /// Warehouse-wide: the map snapshot the version was built with.
 pub(crate) fn canonical_map(ctx: &Ctx) -> Result<Check> {
-    let conflicts = ctx.rows(queries::CHECK_CANONICAL_CONFLICTS, &[])?;
-    let cycles = ctx.rows(queries::CHECK_CANONICAL_CYCLES, &[])?;
+    let conflicts = ctx.rows(queries::CANONICAL_CONFLICTS, &[])?;
+    let cycles = ctx.rows(queries::CANONICAL_CYCLES, &[])?;
     let cycle_ids: Vec<Json> = cycles.iter().map(|r| r["old_show_id"].clone()).collect();
     let summary = if conflicts.is_empty() && cycles.is_empty() {
         "no cycles, no id mapped to two ids".to_string()

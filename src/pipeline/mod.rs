@@ -328,7 +328,7 @@ fn run(
 /// Resolve show_canonical_map transitively; an id mapped to two ids, or a
 /// cycle, is an error that names the ids.
 fn resolve_canonical_map(conn: &Connection, file: &Path) -> Result<()> {
-    let mut stmt = conn.prepare(queries::BUILD_CANONICAL_CONFLICTS.text)?;
+    let mut stmt = conn.prepare(queries::CANONICAL_CONFLICTS.text)?;
     let conflicts: Vec<(i64, String)> = stmt
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<duckdb::Result<_>>()?;
@@ -338,8 +338,7 @@ fn resolve_canonical_map(conn: &Connection, file: &Path) -> Result<()> {
             file.display()
         );
     }
-    exec(conn, queries::BUILD_CANONICAL_WALK)?;
-    let mut stmt = conn.prepare(queries::BUILD_CANONICAL_CYCLES.text)?;
+    let mut stmt = conn.prepare(queries::CANONICAL_CYCLES.text)?;
     let cycle: Vec<i64> = stmt
         .query_map([], |r| r.get(0))?
         .collect::<duckdb::Result<_>>()?;

@@ -1,6 +1,7 @@
--- Check canonical map: show ids on a cycle of show_canonical_map (an id whose
--- walk leads back to itself). The walk is cut after as many hops as there
--- are edges: any walk that long has gone round a cycle.
+-- Show ids on a cycle of show_canonical_map (an id whose walk leads back to
+-- itself). The walk is cut after as many hops as there are edges: any walk
+-- that long has gone round a cycle. The build refuses them; the
+-- canonical_map check reports them.
 WITH RECURSIVE edges AS (
     SELECT DISTINCT old_show_id, new_show_id
     FROM show_canonical_map
