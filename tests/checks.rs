@@ -5,29 +5,14 @@
 //! from flags and `top10.toml`, the SLA across a daylight-saving change,
 //! and the pipeline_health history across a rebuild.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
+use support::{copy_dir, run, sql_path, stderr};
 use tempfile::TempDir;
-
-fn top10() -> Command {
-    static CACHE: OnceLock<TempDir> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| TempDir::new().unwrap());
-    let mut c = Command::cargo_bin("top10").unwrap();
-    c.env("TOP10_CACHE_DIR", cache.path());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    top10().args(args).output().unwrap()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
 
 fn ok(args: &[&str]) {
     let o = run(args);
@@ -123,30 +108,9 @@ fn faulty() -> &'static Lake {
     })
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        // Other tests append check runs to the shared warehouses meanwhile.
-        if p.ends_with("pipeline_health") {
-            continue;
-        }
-        if p.is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
-}
-
 fn version_dir(wh: &Path) -> PathBuf {
     let name = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
     wh.join("versions").join(name.trim())
-}
-
-fn sql_path(p: &Path) -> String {
-    format!("'{}'", p.to_str().unwrap().replace('\'', "''"))
 }
 
 /// Replace a Parquet file by `select`, where `{f}` is the file itself.
@@ -452,6 +416,9 @@ fn history_survives_a_rebuild_and_top10_toml_is_read() {
     let wh = dir.path().join("wh");
     copy_dir(&clean().lake, &lake);
     copy_dir(&clean().wh, &wh);
+    // Other tests check the shared warehouse concurrently: start this
+    // history from nothing.
+    let _ = std::fs::remove_dir_all(wh.join("pipeline_health"));
     let (_, first) = check(&wh, &[]);
     build(&lake, &wh, &[]);
     let (_, second) = check(&wh, &[]);

@@ -1,46 +1,14 @@
 //! Command-line tests: the real binary on temporary lakes, for every command,
 //! every output format and every bad input the foundation issue names.
 
+mod support;
+
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
+use support::{assert_one_line_error, copy_dir, files_under, run, sql_path, stderr, stdout};
 use tempfile::TempDir;
-
-/// The binary, with its sample cache in a temporary folder of this test run.
-fn top10() -> Command {
-    static CACHE: OnceLock<TempDir> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| TempDir::new().unwrap());
-    let mut c = Command::cargo_bin("top10").unwrap();
-    c.env("TOP10_CACHE_DIR", cache.path());
-    c
-}
-
-fn run(args: &[&str]) -> Output {
-    top10().args(args).output().unwrap()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-/// Assert exit 2 with a single stderr line containing every `needles`.
-fn assert_one_line_error(o: &Output, needles: &[&str]) {
-    let err = stderr(o);
-    assert_eq!(o.status.code(), Some(2), "stderr: {err}");
-    assert_eq!(err.trim_end().lines().count(), 1, "not one line: {err}");
-    assert!(err.starts_with("top10: error: "), "{err}");
-    for n in needles {
-        assert!(err.contains(n), "{err:?} does not mention {n:?}");
-    }
-    assert!(!err.contains("panicked"), "{err}");
-}
 
 const SMALL: &[&str] = &[
     "--days",
@@ -92,19 +60,6 @@ fn fixture() -> &'static Fixture {
     })
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for e in std::fs::read_dir(from).unwrap() {
-        let p = e.unwrap().path();
-        let t = to.join(p.file_name().unwrap());
-        if p.is_dir() {
-            copy_dir(&p, &t);
-        } else {
-            std::fs::copy(&p, &t).unwrap();
-        }
-    }
-}
-
 /// A private copy of the fixture lake, to break.
 fn lake_copy() -> (TempDir, PathBuf) {
     let dir = TempDir::new().unwrap();
@@ -117,10 +72,6 @@ fn lake_copy() -> (TempDir, PathBuf) {
 fn duck(sql: &str) {
     let c = duckdb::Connection::open_in_memory().unwrap();
     c.execute_batch(sql).unwrap();
-}
-
-fn sql_path(p: &Path) -> String {
-    format!("'{}'", p.to_str().unwrap().replace('\'', "''"))
 }
 
 fn latest_date(wh: &Path) -> String {
@@ -157,27 +108,11 @@ fn generate_is_deterministic_for_a_seed() {
     generate(&a, "11");
     generate(&b, "11");
     generate(&c, "12");
-    let files = |root: &Path| {
-        let mut v = Vec::new();
-        fn walk(d: &Path, root: &Path, v: &mut Vec<(String, Vec<u8>)>) {
-            let mut es: Vec<_> = std::fs::read_dir(d)
-                .unwrap()
-                .map(|e| e.unwrap().path())
-                .collect();
-            es.sort();
-            for p in es {
-                if p.is_dir() {
-                    walk(&p, root, v);
-                } else {
-                    v.push((
-                        p.strip_prefix(root).unwrap().to_string_lossy().into_owned(),
-                        std::fs::read(&p).unwrap(),
-                    ));
-                }
-            }
-        }
-        walk(root, root, &mut v);
-        v
+    let files = |root: &Path| -> Vec<(PathBuf, Vec<u8>)> {
+        files_under(root)
+            .into_iter()
+            .map(|f| (f.clone(), std::fs::read(root.join(f)).unwrap()))
+            .collect()
     };
     let (fa, fb, fc) = (files(&a), files(&b), files(&c));
     assert!(fa.len() > 15, "a lake has dimension files and partitions");
@@ -1110,21 +1045,12 @@ fn sample_lake_regenerates_identically() {
     let o = run(&refs);
     assert!(o.status.success(), "{}", stderr(&o));
 
-    let list = |root: &Path| {
-        let mut v = Vec::new();
-        fn walk(d: &Path, root: &Path, v: &mut Vec<String>) {
-            for e in std::fs::read_dir(d).unwrap() {
-                let p = e.unwrap().path();
-                if p.is_dir() {
-                    walk(&p, root, v);
-                } else if p.extension().is_some_and(|x| x == "parquet") {
-                    v.push(p.strip_prefix(root).unwrap().to_string_lossy().into_owned());
-                }
-            }
-        }
-        walk(root, root, &mut v);
-        v.sort();
-        v
+    let list = |root: &Path| -> Vec<String> {
+        files_under(root)
+            .into_iter()
+            .filter(|f| f.extension().is_some_and(|x| x == "parquet"))
+            .map(|f| f.to_string_lossy().into_owned())
+            .collect()
     };
     let files = list(&sample);
     assert_eq!(files, list(&out), "the same files");

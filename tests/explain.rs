@@ -3,27 +3,20 @@
 //! aggregate exactly, and every raw row of the key must appear once with the
 //! status the warehouse gave it.
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::Output;
 use std::sync::OnceLock;
 
-use assert_cmd::Command;
 use serde_json::Value;
+use support::run;
 use tempfile::TempDir;
 
 struct Fixture {
     _dir: TempDir,
     lake: PathBuf,
     wh: PathBuf,
-}
-
-fn run(args: &[&str]) -> Output {
-    Command::cargo_bin("top10")
-        .unwrap()
-        .args(args)
-        .output()
-        .unwrap()
 }
 
 fn fixture() -> &'static Fixture {
