@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::error::{self, EXIT_OK};
-use crate::{generate, lineage, parse, pipeline, query, sample, warehouse};
+use crate::{generate, lineage, parse, pipeline, query, sample, tui, warehouse};
 
 /// A terminal analytics explorer for the "Top 10 shows by country per day"
 /// pipeline: generate a lake, build the warehouse, query it.
@@ -36,6 +36,15 @@ pub enum Command {
     Check(crate::checks::CheckArgs),
     /// Trace one ranked (or unranked) row back to its source events.
     Explain(ExplainArgs),
+    /// Open the explorer (a terminal UI) on a lake or warehouse [default: the
+    /// built-in sample].
+    Tui(TuiArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TuiArgs {
+    #[command(flatten)]
+    pub source: Source,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +240,10 @@ fn clap_exit(err: clap::Error) -> ExitCode {
 /// Run one parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
+        None if std::io::IsTerminal::is_terminal(&std::io::stdout()) => tui::run(&Source {
+            lake: None,
+            warehouse: None,
+        }),
         None => sample::overview(),
         Some(Command::Generate(args)) => {
             let params = generate::Params::try_from(&args)?;
@@ -258,6 +271,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Query(q)) => query::run(q),
         Some(Command::Check(args)) => crate::checks::run(args),
         Some(Command::Explain(args)) => lineage::run(&args),
+        Some(Command::Tui(args)) => tui::run(&args.source),
     }
 }
 

@@ -16,4 +16,5 @@ pub mod pipeline;
 pub mod queries;
 pub mod query;
 pub mod sample;
+pub mod tui;
 pub mod warehouse;

@@ -125,20 +125,27 @@ impl Config {
         Ok(cfg)
     }
 
+    /// Read and parse one settings file.
+    fn read(path: &Path) -> Result<Config> {
+        let text = std::fs::read_to_string(path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        Config::parse(&text, path)
+    }
+
+    /// The first of `candidates` that is a file, else the defaults.
+    pub fn find(candidates: &[PathBuf]) -> Result<Config> {
+        match candidates.iter().find(|p| p.is_file()) {
+            Some(p) => Config::read(p),
+            None => Ok(Config::default()),
+        }
+    }
+
     /// The settings for a run: `--config`, else the first `top10.toml`
     /// found beside the lake or in the warehouse folder, then the flags.
     pub fn load(args: &CheckArgs, candidates: &[PathBuf]) -> Result<Config> {
-        let path = match &args.config {
-            Some(p) => Some(p.clone()),
-            None => candidates.iter().find(|p| p.is_file()).cloned(),
-        };
-        let mut cfg = match path {
-            Some(p) => {
-                let text = std::fs::read_to_string(&p)
-                    .with_context(|| format!("reading {}", p.display()))?;
-                Config::parse(&text, &p)?
-            }
-            None => Config::default(),
+        let mut cfg = match &args.config {
+            Some(p) => Config::read(p)?,
+            None => Config::find(candidates)?,
         };
         let t = &mut cfg.thresholds;
         if let Some(v) = args.quarantine_rate {

@@ -303,6 +303,28 @@ pub fn run_checks(
     Ok(out)
 }
 
+/// The checks of one date (and the warehouse-wide ones) on `session`, as
+/// `top10 check --date` runs them but without recording them in
+/// `pipeline_health`: for the explorer's quality pane.
+pub fn run_date(session: &Session, cfg: &Config, date: NaiveDate) -> Result<Vec<Check>> {
+    let root = warehouse_root(&session.version);
+    run_checks(&session.conn, cfg, &root, &[date])
+}
+
+/// The settings `top10 check` uses without `--config` or flags: the first
+/// `top10.toml` beside the lake the version was built from or in the
+/// warehouse folder, else the defaults.
+pub fn default_config(version: &Version) -> Result<Config> {
+    let root = warehouse_root(version);
+    let lake = PathBuf::from(&version.manifest.lake);
+    let mut candidates = Vec::new();
+    if let Some(parent) = lake.parent() {
+        candidates.push(parent.join("top10.toml"));
+    }
+    candidates.push(root.join("top10.toml"));
+    Config::find(&candidates)
+}
+
 /// The warehouse folder of a version (`<root>/versions/<name>`).
 fn warehouse_root(version: &Version) -> PathBuf {
     version

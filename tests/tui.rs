@@ -1,0 +1,1237 @@
+//! Tests of the explorer (`top10 tui`).
+//!
+//! - Rendering: every pane and window on ratatui's `TestBackend` at 80×24
+//!   and 160×50 (insta snapshots) and at tiny sizes, with state changed only
+//!   through `event::to_action` → `App::update`, as real keys change it. The
+//!   data come from a fake worker that answers synchronously with fixed rows,
+//!   so the snapshots do not depend on the generator.
+//! - The real worker on a generated lake: what the Top 10 pane shows is what
+//!   `Session::top10` (`top10 query top10`) returns.
+//! - The real binary in a pseudo-terminal (tmux): the screen's Top 10 matches
+//!   `top10 query top10`, a date move changes it, `q` exits 0 and the
+//!   terminal is restored. Skipped, with a message, when tmux is missing.
+
+use std::path::{Path, PathBuf};
+use std::process::Command as Process;
+use std::sync::mpsc;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
+
+use assert_cmd::Command;
+use chrono::NaiveDate;
+use crossterm::event::{
+    Event, KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind,
+};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use tempfile::TempDir;
+
+use top10::output::{Cell, Table};
+use top10::queries;
+use top10::query::Session;
+use top10::tui::app::{Action, App, Info, Pane};
+use top10::tui::data::{
+    CountryRow, Data, Key, Loaded, Metric, Outcome, Response, ShareCell, ShareData, SqlRun,
+    Top10Row, WowData, WowRow,
+};
+use top10::tui::worker::Worker;
+use top10::tui::{event, layout, view};
+use top10::warehouse::Warehouse;
+
+// ------------------------------------------------------------ fake data
+
+fn day(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+const COUNTRIES: &[(&str, &str)] = &[
+    ("BR", "Brazil"),
+    ("DE", "Germany"),
+    ("FR", "France"),
+    ("GB", "United Kingdom"),
+    ("JP", "Japan"),
+    ("US", "United States"),
+    // Last by code, not by name: the list re-sorts when names arrive.
+    ("ZA", "South Africa"),
+];
+
+const TITLES: &[&str] = &[
+    "Harbor Lights",
+    "The Quiet Frontier",
+    "Midnight Signals",
+    "Savage Valleys",
+    "Frontier of Seoul",
+    "The Perfect Summer",
+    "The Bridge",
+    "Tide of Patagonia",
+    "Nadia's Echo",
+    "Sicily: Bridge",
+    "Crimson Bridges",
+    "Kingdom of Seoul",
+];
+
+fn info() -> Info {
+    let first = day("2026-09-07");
+    Info {
+        source: "test lake".into(),
+        version: "v000001".into(),
+        version_dir: PathBuf::from("/lake-warehouse/versions/v000001"),
+        dates: (0..35).map(|i| first + chrono::Duration::days(i)).collect(),
+        countries: COUNTRIES.iter().map(|(c, _)| c.to_string()).collect(),
+    }
+}
+
+fn run(sql: queries::Sql, params: &[&str], rows: usize) -> SqlRun {
+    SqlRun {
+        sql,
+        params: params.iter().map(|p| p.to_string()).collect(),
+        elapsed: Duration::from_micros(4_200),
+        rows,
+    }
+}
+
+/// A number that depends on its inputs, for varied but fixed data.
+fn mix(a: i64, b: i64) -> i64 {
+    (a.wrapping_mul(7_919) ^ b.wrapping_mul(104_729)).rem_euclid(1_000)
+}
+
+fn top10_rows(date: NaiveDate, country: &str, metric: Metric) -> Vec<Top10Row> {
+    let d = i64::from(date.format("%j").to_string().parse::<i32>().unwrap());
+    let c = i64::from(country.as_bytes()[0]);
+    let m = metric as i64;
+    let shift = ((d + c + m) % 4) as usize;
+    (0..10)
+        .map(|i| {
+            let t = (i + shift) % TITLES.len();
+            let rank = i as i64 + 1;
+            Top10Row {
+                rank,
+                prev_rank: match i % 4 {
+                    0 => Some(rank),
+                    1 => Some(rank + 2),
+                    2 => None,
+                    _ => Some(rank - 1),
+                },
+                show_id: 80_100_000 + t as i64,
+                title: (t != 11).then(|| TITLES[t].to_string()),
+                genre: Some(["Drama", "Comedy", "Thriller"][t % 3].to_string()),
+                is_original: Some(t % 3 == 1),
+                total_watch_seconds: (10 - i as i64) * 36_000 + mix(d, c),
+                viewers: (10 - i as i64) * 90 + mix(c, d) % 50,
+                views: (t != 5).then_some((10 - i) as f64 * 11.5),
+                days_in_top10_30d: (30 - 3 * i as i64).max(1),
+            }
+        })
+        .collect()
+}
+
+fn wow_data(date: NaiveDate) -> WowData {
+    use chrono::Datelike;
+    let back = i64::from(date.weekday().num_days_from_monday()) + 1;
+    let week_end = if back == 7 {
+        date
+    } else {
+        date - chrono::Duration::days(back)
+    };
+    WowData {
+        week_start: Some(week_end - chrono::Duration::days(6)),
+        rows: (0..8)
+            .map(|i| {
+                let this = 50_000 + 9_000 * (8 - i);
+                let prev = if i == 7 { 0 } else { 40_000 + 5_000 * i };
+                WowRow {
+                    show_id: 80_100_000 + i,
+                    title: Some(TITLES[i as usize].to_string()),
+                    this_week: this,
+                    prev_week: prev,
+                    delta: this - prev,
+                    pct_change: (prev > 0).then(|| (this - prev) as f64 * 100.0 / prev as f64),
+                    daily: (0..14).map(|d| ((d * (i + 3)) % 9) * 1_000).collect(),
+                }
+            })
+            .collect(),
+    }
+}
+
+fn share_data() -> ShareData {
+    let dates = info().dates;
+    let mut s = ShareData {
+        all: vec![ShareCell::default(); dates.len()],
+        dates: dates.clone(),
+        ..ShareData::default()
+    };
+    for (ci, (code, _)) in COUNTRIES.iter().enumerate() {
+        let cells: Vec<ShareCell> = (0..dates.len() as i64)
+            .map(|i| ShareCell {
+                originals: 300 + 10 * ((i * (ci as i64 + 2)) % 17),
+                total: 1_000,
+            })
+            .collect();
+        for (i, c) in cells.iter().enumerate() {
+            s.all[i].originals += c.originals;
+            s.all[i].total += c.total;
+        }
+        s.by_country.insert(code.to_string(), cells);
+    }
+    s
+}
+
+fn table(columns: &[&str], rows: Vec<Vec<Cell>>) -> Table {
+    Table {
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        rows,
+    }
+}
+
+/// What the fake worker answers for `key`.
+fn answer(key: &Key) -> Loaded {
+    match key {
+        Key::Countries(d) => {
+            let rows: Vec<CountryRow> = COUNTRIES
+                .iter()
+                .enumerate()
+                .map(|(i, (code, name))| CountryRow {
+                    code: code.to_string(),
+                    name: name.to_string(),
+                    viewers: 100 * (i as i64 + 1) + mix(i as i64, 3),
+                })
+                .collect();
+            let t = table(
+                &["country", "country_name", "viewers"],
+                rows.iter()
+                    .map(|r| {
+                        vec![
+                            Cell::Text(r.code.clone()),
+                            Cell::Text(r.name.clone()),
+                            Cell::Int(r.viewers),
+                        ]
+                    })
+                    .collect(),
+            );
+            Loaded {
+                data: Data::Countries(rows),
+                table: t,
+                runs: vec![run(queries::TUI_COUNTRIES, &[&format!("'{d}'")], 6)],
+            }
+        }
+        Key::Top10(d, c, m) => {
+            let rows = top10_rows(*d, c, *m);
+            let t = table(
+                &["rank", "show_id", "title", "total_watch_seconds"],
+                rows.iter()
+                    .map(|r| {
+                        vec![
+                            Cell::Int(r.rank),
+                            Cell::Int(r.show_id),
+                            r.title.clone().map_or(Cell::Null, Cell::Text),
+                            Cell::Int(r.total_watch_seconds),
+                        ]
+                    })
+                    .collect(),
+            );
+            Loaded {
+                data: Data::Top10(rows),
+                table: t,
+                runs: vec![if *m == Metric::Hours {
+                    run(
+                        queries::TUI_TOP10_PUBLISHED,
+                        &[&format!("'{d}'"), &format!("'{c}'")],
+                        10,
+                    )
+                } else {
+                    run(
+                        queries::TUI_TOP10_METRIC,
+                        &[
+                            &format!("'{d}'"),
+                            &format!("'{c}'"),
+                            &format!("'{}'", m.param()),
+                        ],
+                        10,
+                    )
+                }],
+            }
+        }
+        Key::Wow(d, c) => {
+            let p = [format!("'{d}'"), format!("'{c}'")];
+            let p: Vec<&str> = p.iter().map(String::as_str).collect();
+            Loaded {
+                data: Data::Wow(wow_data(*d)),
+                table: table(&["show_id"], vec![vec![Cell::Int(1)]]),
+                runs: vec![
+                    run(queries::WOW, &p, 8),
+                    run(queries::TUI_WOW_DAILY, &p, 112),
+                ],
+            }
+        }
+        Key::Share => Loaded {
+            data: Data::Share(share_data()),
+            table: table(&["event_date"], vec![]),
+            runs: vec![run(
+                queries::SHARE,
+                &["'2026-09-07'", "'2026-10-11'", "NULL"],
+                210,
+            )],
+        },
+    }
+}
+
+/// Answer every queued request at once, as a worker would, through
+/// `Action::Loaded`.
+fn serve(app: &mut App) {
+    for _ in 0..4 {
+        let keys = app.take_requests();
+        if keys.is_empty() {
+            return;
+        }
+        for k in keys {
+            let loaded = answer(&k);
+            app.update(Action::Loaded(Response {
+                key: k,
+                outcome: Outcome::Done(Arc::new(loaded)),
+            }));
+        }
+    }
+}
+
+fn fake_app(w: u16, h: u16) -> App {
+    let dir = std::env::temp_dir();
+    let mut app = App::new(info(), dir, (w, h));
+    serve(&mut app);
+    app
+}
+
+// ------------------------------------------------------------ driving
+
+/// A key press through the same path as a real one.
+fn press(app: &mut App, code: KeyCode) {
+    press_mod(app, code, KeyModifiers::NONE);
+}
+
+fn press_mod(app: &mut App, code: KeyCode, m: KeyModifiers) {
+    let ev = Event::Key(KeyEvent::new(code, m));
+    if let Some(a) = event::to_action(&ev, app.mode()) {
+        app.update(a);
+    }
+    serve(app);
+}
+
+fn typed(app: &mut App, s: &str) {
+    for ch in s.chars() {
+        press(app, KeyCode::Char(ch));
+    }
+}
+
+fn mouse(app: &mut App, kind: MouseEventKind, x: u16, y: u16) {
+    let ev = Event::Mouse(MouseEvent {
+        kind,
+        column: x,
+        row: y,
+        modifiers: KeyModifiers::NONE,
+    });
+    if let Some(a) = event::to_action(&ev, app.mode()) {
+        app.update(a);
+    }
+    serve(app);
+}
+
+/// Draw `app` at w×h and return the screen as text, one line per row.
+fn screen(app: &App, w: u16, h: u16) -> String {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::render(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let mut out = String::new();
+    for y in 0..h {
+        let mut skip = 0u16;
+        let mut line = String::new();
+        for x in 0..w {
+            let c = &buf[(x, y)];
+            if skip == 0 {
+                line.push_str(c.symbol());
+            }
+            skip = skip.max(unicode_cells(c.symbol())).saturating_sub(1);
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+fn unicode_cells(s: &str) -> u16 {
+    // Everything the explorer draws is one cell wide.
+    u16::from(!s.is_empty())
+}
+
+fn resized(w: u16, h: u16) -> App {
+    let mut app = fake_app(w, h);
+    app.update(Action::Resize(w, h));
+    app
+}
+
+// ------------------------------------------------------------ rendering
+
+#[test]
+fn first_screen_at_80x24_and_160x50() {
+    for (w, h) in [(80, 24), (160, 50)] {
+        let app = resized(w, h);
+        assert!(app.is_complete());
+        insta::assert_snapshot!(format!("first_screen_{w}x{h}"), screen(&app, w, h));
+    }
+}
+
+#[test]
+fn every_pane_focused_at_both_sizes() {
+    for (w, h) in [(80, 24), (160, 50)] {
+        let mut app = resized(w, h);
+        for pane in Pane::ALL {
+            while app.focus != pane {
+                press(&mut app, KeyCode::Tab);
+            }
+            let s = screen(&app, w, h);
+            insta::assert_snapshot!(format!("focus_{}_{w}x{h}", pane.name()), s);
+        }
+    }
+}
+
+#[test]
+fn the_cursor_stays_on_the_selected_country_when_names_arrive() {
+    let app = resized(80, 24);
+    assert_eq!(app.countries.cursor_code(), Some("US"));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("● US United States"), "{s}");
+}
+
+#[test]
+fn tab_and_shift_tab_cycle_the_panes() {
+    let mut app = resized(80, 24);
+    assert_eq!(app.focus, Pane::Top10);
+    let mut seen = vec![];
+    for _ in 0..5 {
+        press(&mut app, KeyCode::Tab);
+        seen.push(app.focus);
+    }
+    assert_eq!(
+        seen,
+        [
+            Pane::Wow,
+            Pane::Share,
+            Pane::Date,
+            Pane::Country,
+            Pane::Top10
+        ]
+    );
+    press(&mut app, KeyCode::BackTab);
+    assert_eq!(app.focus, Pane::Country);
+}
+
+#[test]
+fn date_keys_move_within_the_data() {
+    let mut app = resized(80, 24);
+    assert_eq!(app.date, day("2026-10-11"));
+    press(&mut app, KeyCode::Left);
+    assert_eq!(app.date, day("2026-10-10"));
+    press(&mut app, KeyCode::Char('['));
+    assert_eq!(app.date, day("2026-10-03"));
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(app.date, day("2026-09-07"), "clamped to the first date");
+    press(&mut app, KeyCode::Char(']'));
+    assert_eq!(app.date, day("2026-09-14"));
+    press(&mut app, KeyCode::Char('t'));
+    assert_eq!(app.date, day("2026-10-11"));
+    press(&mut app, KeyCode::Right);
+    assert_eq!(app.date, day("2026-10-11"), "clamped to the last date");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Date · Sun 2026-10-11"), "{s}");
+    assert!(s.contains("October 2026"), "{s}");
+}
+
+#[test]
+fn a_date_move_redraws_the_top10_for_that_date() {
+    let mut app = resized(160, 50);
+    let before = screen(&app, 160, 50);
+    press(&mut app, KeyCode::Left);
+    let after = screen(&app, 160, 50);
+    assert!(
+        after.contains("Top 10 · US United States · 2026-10-10"),
+        "{after}"
+    );
+    assert_ne!(before, after);
+    let want = top10_rows(day("2026-10-10"), "US", Metric::Hours);
+    assert_top10_on_screen(&after, &want.iter().map(shown_title).collect::<Vec<_>>());
+}
+
+#[test]
+fn cached_views_redraw_without_asking_again() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Left);
+    press(&mut app, KeyCode::Right);
+    // Back on a date already seen: nothing to ask, nothing loading.
+    assert!(app.take_requests().is_empty());
+    assert!(app.is_complete());
+    // A new date without answers shows loading states.
+    let ev = Event::Key(KeyEvent::new(KeyCode::Char('['), KeyModifiers::NONE));
+    app.update(event::to_action(&ev, app.mode()).unwrap());
+    assert!(app.is_loading());
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("loading Top 10 US 2026-10-04"), "{s}");
+    insta::assert_snapshot!("loading_80x24", s);
+}
+
+#[test]
+fn metric_switch_relabels_and_reranks() {
+    let mut app = resized(160, 50);
+    let s = screen(&app, 160, 50);
+    assert!(s.contains("ranked by hours · the published list"), "{s}");
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.metric, Metric::Views);
+    let s = screen(&app, 160, 50);
+    assert!(
+        s.contains("ranked by views = hours ÷ runtime · NOT the published list"),
+        "{s}"
+    );
+    insta::assert_snapshot!("metric_views_160x50", s);
+    press(&mut app, KeyCode::Char('m'));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("ranked by viewers · NOT the published"), "{s}");
+    press(&mut app, KeyCode::Char('m'));
+    assert_eq!(app.metric, Metric::Hours);
+}
+
+#[test]
+fn country_filter_and_selection() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Char('/'));
+    assert_eq!(app.focus, Pane::Country);
+    typed(&mut app, "gerq");
+    // 'q' is typed into the filter, not a quit.
+    assert!(!app.should_quit);
+    press(&mut app, KeyCode::Backspace);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("/ ger"), "{s}");
+    assert!(s.contains("Countries · 1/7"), "{s}");
+    assert!(s.contains("DE Germany"), "{s}");
+    assert!(!s.contains("FR France"), "{s}");
+    insta::assert_snapshot!("filter_80x24", s);
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.country, "DE");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Top 10 · DE Germany"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert!(app.countries.filter.is_empty());
+    // Arrows move the cursor; Enter selects.
+    press(&mut app, KeyCode::Up);
+    assert_eq!(app.country, "DE");
+    press(&mut app, KeyCode::Enter);
+    assert_eq!(app.country, "FR");
+}
+
+#[test]
+fn sql_window_shows_the_query_its_parameters_and_time() {
+    let mut app = resized(160, 50);
+    press(&mut app, KeyCode::Char('s'));
+    let s = screen(&app, 160, 50);
+    assert!(
+        s.contains("queries/tui_top10_published.sql  ran in 4.2 ms, 10 rows"),
+        "{s}"
+    );
+    assert!(s.contains("$1 = '2026-10-11'  $2 = 'US'"), "{s}");
+    assert!(s.contains("FROM top10_country_day t"), "{s}");
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    // Every pane explains where its rows come from.
+    for (pane, needle) in [
+        (Pane::Date, "runs no SQL"),
+        (Pane::Country, "queries/tui_countries.sql"),
+        (Pane::Wow, "queries/tui_wow_daily.sql"),
+        (Pane::Share, "$3 = NULL"),
+    ] {
+        app.update(Action::Focus(pane));
+        press(&mut app, KeyCode::Char('s'));
+        let s = screen(&app, 160, 50);
+        assert!(s.contains(needle), "{pane:?}: {s}");
+        if pane == Pane::Wow {
+            assert!(s.contains("queries/wow.sql"), "{s}");
+            insta::assert_snapshot!("sql_wow_160x50", s);
+        }
+        press(&mut app, KeyCode::Char('s'));
+        assert!(app.overlay.is_none());
+    }
+}
+
+#[test]
+fn help_lists_every_key() {
+    let mut app = resized(160, 50);
+    press(&mut app, KeyCode::Char('?'));
+    let s = screen(&app, 160, 50);
+    for k in [
+        "Tab / Shift-Tab",
+        "PgUp / PgDn",
+        "[ / ]",
+        "q / Ctrl-C",
+        "m ",
+        "g ",
+        "s ",
+        "e ",
+        "/ ",
+    ] {
+        assert!(s.contains(k), "{k}: {s}");
+    }
+    insta::assert_snapshot!("help_160x50", s);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn footer_shows_the_focused_panes_keys() {
+    let mut app = resized(80, 24);
+    let last = |s: &str| s.lines().last().unwrap().to_string();
+    assert!(last(&screen(&app, 80, 24)).contains("m metric"));
+    app.update(Action::Focus(Pane::Date));
+    assert!(last(&screen(&app, 80, 24)).contains("PgUp/Dn month"));
+    app.update(Action::Focus(Pane::Share));
+    assert!(last(&screen(&app, 80, 24)).contains("g all countries"));
+}
+
+#[test]
+fn share_compares_with_all_countries() {
+    let mut app = resized(160, 50);
+    app.update(Action::Focus(Pane::Share));
+    press(&mut app, KeyCode::Char('g'));
+    let s = screen(&app, 160, 50);
+    assert!(s.contains("Originals share · US vs all countries"), "{s}");
+    assert!(s.contains(" · all countries "), "{s}");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("10-11 "), "{s}");
+    assert!(s.contains("% all "), "{s}");
+    insta::assert_snapshot!("share_compare_160x50", s);
+}
+
+#[test]
+fn export_writes_the_focused_pane_and_says_where() {
+    let dir = TempDir::new().unwrap();
+    let mut app = App::new(info(), dir.path().to_path_buf(), (80, 24));
+    serve(&mut app);
+    press(&mut app, KeyCode::Char('e'));
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Export the top10 pane"), "{s}");
+    press(&mut app, KeyCode::Char('c'));
+    let file = dir
+        .path()
+        .canonicalize()
+        .unwrap()
+        .join("top10-top10-2026-10-11-US-hours.csv");
+    let csv = std::fs::read_to_string(&file).unwrap();
+    assert!(
+        csv.starts_with("rank,show_id,title,total_watch_seconds\n1,"),
+        "{csv}"
+    );
+    assert_eq!(csv.lines().count(), 11);
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("exported 10 rows of the top10 pane to"), "{s}");
+    app.update(Action::Focus(Pane::Share));
+    press(&mut app, KeyCode::Char('e'));
+    press(&mut app, KeyCode::Char('j'));
+    let json = dir.path().join("top10-share-US.json");
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(json).unwrap()).unwrap();
+    assert_eq!(v.as_array().unwrap().len(), 35);
+    assert_eq!(v[0]["country"], "US");
+}
+
+#[test]
+fn mouse_focuses_selects_and_scrolls() {
+    let (w, h) = (80, 24);
+    let mut app = resized(w, h);
+    let a = layout::areas(ratatui::layout::Rect::new(0, 0, w, h)).unwrap();
+    // Countries are listed by name: Brazil, France, Germany, Japan, South
+    // Africa, United Kingdom, United States. Click the third row.
+    let inner = layout::inner(a.country);
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        inner.x + 3,
+        inner.y + 2,
+    );
+    assert_eq!(app.focus, Pane::Country);
+    assert_eq!(app.country, "DE");
+    // A click on a calendar day selects it: 1 October 2026 is a Thursday.
+    let cal = layout::inner(a.date);
+    let gx = cal.x + (cal.width - 20) / 2;
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        gx + 9 + 1,
+        cal.y + 2,
+    );
+    assert_eq!(app.focus, Pane::Date);
+    assert_eq!(app.date, day("2026-10-01"));
+    // A click on a Top 10 row moves its cursor.
+    let t = layout::inner(a.top10);
+    mouse(
+        &mut app,
+        MouseEventKind::Down(MouseButton::Left),
+        t.x + 5,
+        t.y + 1 + 4,
+    );
+    assert_eq!((app.focus, app.top10_rows.cursor), (Pane::Top10, 4));
+    // The wheel scrolls the pane under the pointer.
+    let wow = layout::inner(a.wow);
+    mouse(&mut app, MouseEventKind::ScrollDown, wow.x + 2, wow.y + 2);
+    mouse(&mut app, MouseEventKind::ScrollDown, wow.x + 2, wow.y + 2);
+    assert_eq!(app.wow_rows.cursor, 2);
+    assert_eq!(app.focus, Pane::Top10, "the wheel does not move the focus");
+}
+
+#[test]
+fn enter_on_a_top10_row_does_nothing_yet() {
+    let mut app = resized(80, 24);
+    let before = screen(&app, 80, 24);
+    press(&mut app, KeyCode::Enter);
+    assert!(app.overlay.is_none());
+    assert_eq!(before, screen(&app, 80, 24));
+}
+
+#[test]
+fn q_and_ctrl_c_quit() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Char('/'));
+    press_mod(&mut app, KeyCode::Char('c'), KeyModifiers::CONTROL);
+    assert!(app.should_quit);
+}
+
+#[test]
+fn tiny_terminals_say_how_large_the_window_must_be() {
+    let app = resized(50, 12);
+    let s = screen(&app, 50, 12);
+    let words = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("at least 64×20; this one is 50×12"), "{s}");
+    insta::assert_snapshot!("too_small_50x12", s);
+}
+
+#[test]
+fn no_size_panics_with_any_window_open() {
+    let mut app = resized(80, 24);
+    let mut sizes = vec![];
+    for w in (0..=90).step_by(3) {
+        for h in (0..=30).step_by(2) {
+            sizes.push((w, h));
+        }
+    }
+    sizes.extend([(1, 1), (63, 19), (64, 20), (64, 19), (63, 20), (300, 80)]);
+    let setups: [&[KeyCode]; 5] = [
+        &[],
+        &[KeyCode::Char('?')],
+        &[KeyCode::Char('s')],
+        &[KeyCode::Char('e')],
+        &[KeyCode::Char('/'), KeyCode::Char('x')],
+    ];
+    for keys in setups {
+        for k in keys {
+            press(&mut app, *k);
+        }
+        for &(w, h) in &sizes {
+            app.update(Action::Resize(w, h));
+            let _ = screen(&app, w, h);
+            // Clicks and wheels anywhere, including outside every pane.
+            for (x, y) in [
+                (0, 0),
+                (w / 2, h / 2),
+                (w.saturating_sub(1), h.saturating_sub(1)),
+            ] {
+                app.update(Action::Wheel { x, y, down: true });
+            }
+        }
+        press(&mut app, KeyCode::Esc);
+        press(&mut app, KeyCode::Esc);
+    }
+}
+
+#[test]
+fn failed_queries_show_the_error_and_retry() {
+    let mut app = App::new(info(), std::env::temp_dir(), (80, 24));
+    for k in app.take_requests() {
+        let outcome = if matches!(k, Key::Top10(..)) {
+            Outcome::Failed("IO Error: no such file".into())
+        } else {
+            Outcome::Done(Arc::new(answer(&k)))
+        };
+        app.update(Action::Loaded(Response { key: k, outcome }));
+    }
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("error: IO Error: no such file"), "{s}");
+    assert!(app.is_complete(), "an error is an answer");
+    press(&mut app, KeyCode::Char('r'));
+    assert!(app.is_complete(), "answered again by the fake worker");
+    assert!(!screen(&app, 80, 24).contains("error:"));
+}
+
+#[test]
+fn neighbouring_days_are_prefetched_once_the_view_is_complete() {
+    let mut app = App::new(info(), std::env::temp_dir(), (80, 24));
+    let first = app.take_requests();
+    assert_eq!(first.len(), 4, "the view first, nothing else");
+    for k in first {
+        let loaded = answer(&k);
+        app.update(Action::Loaded(Response {
+            key: k,
+            outcome: Outcome::Done(Arc::new(loaded)),
+        }));
+    }
+    // 2026-10-11 is the last date with data: only the day before.
+    let d = day("2026-10-10");
+    let next = app.take_requests();
+    assert_eq!(
+        next,
+        vec![
+            Key::Countries(d),
+            Key::Top10(d, "US".into(), Metric::Hours),
+            Key::Wow(d, "US".into()),
+        ]
+    );
+    assert!(!app.is_loading(), "prefetching is not loading");
+    for k in next {
+        let loaded = answer(&k);
+        app.update(Action::Loaded(Response {
+            key: k,
+            outcome: Outcome::Done(Arc::new(loaded)),
+        }));
+    }
+    let ev = Event::Key(KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+    app.update(event::to_action(&ev, app.mode()).unwrap());
+    assert!(app.is_complete(), "the day before is on screen at once");
+    // Moving on drops the prefetch of days no longer next to the view.
+    app.update(Action::Month(-1));
+    assert!(
+        !app.wanted()
+            .contains(&Key::Wow(day("2026-10-09"), "US".into()))
+    );
+}
+
+#[test]
+fn skipped_and_cancelled_requests_are_asked_again_when_needed() {
+    let mut app = App::new(info(), std::env::temp_dir(), (80, 24));
+    let first = app.take_requests();
+    assert_eq!(first.len(), 4);
+    for k in first {
+        app.update(Action::Loaded(Response {
+            key: k,
+            outcome: Outcome::Cancelled,
+        }));
+    }
+    // Still needed: asked again.
+    assert_eq!(app.take_requests().len(), 4);
+}
+
+// ------------------------------------------------------------ real data
+
+const SMALL: &[&str] = &[
+    "--days",
+    "21",
+    "--countries",
+    "5",
+    "--shows",
+    "60",
+    "--users",
+    "3000",
+    "--events-per-day",
+    "3000",
+    "--seed",
+    "5",
+];
+
+struct Fixture {
+    _dir: TempDir,
+    lake: PathBuf,
+    wh: PathBuf,
+    cache: PathBuf,
+}
+
+/// A generated lake and its warehouse, built once per test run.
+fn fixture() -> &'static Fixture {
+    static F: OnceLock<Fixture> = OnceLock::new();
+    F.get_or_init(|| {
+        let dir = TempDir::new().unwrap();
+        let lake = dir.path().join("lake");
+        let wh = dir.path().join("lake-warehouse");
+        let cache = dir.path().join("cache");
+        let mut args = vec!["generate", "--out", lake.to_str().unwrap()];
+        args.extend_from_slice(SMALL);
+        let o = Command::cargo_bin("top10")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let o = Command::cargo_bin("top10")
+            .unwrap()
+            .args(["build", "--lake", lake.to_str().unwrap()])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        Fixture {
+            _dir: dir,
+            lake,
+            wh,
+            cache,
+        }
+    })
+}
+
+/// Run the real worker until the view is complete.
+fn settle(app: &mut App, worker: &Worker, rx: &mpsc::Receiver<Response>) {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        for k in app.take_requests() {
+            worker.request(k);
+        }
+        worker.set_wanted(app.wanted());
+        if app.is_complete() && !app.is_loading() {
+            return;
+        }
+        let left = deadline.saturating_duration_since(Instant::now());
+        let r = rx.recv_timeout(left).expect("the worker answers");
+        app.update(Action::Loaded(r));
+    }
+}
+
+fn shown_title(r: &Top10Row) -> String {
+    r.title
+        .clone()
+        .unwrap_or_else(|| format!("(show {})", r.show_id))
+}
+
+/// The rows of the Top 10 pane show `titles`, in order, one per row.
+fn assert_top10_on_screen(screen: &str, titles: &[String]) {
+    let lines: Vec<&str> = screen.lines().collect();
+    let header = lines
+        .iter()
+        .position(|l| l.contains("# ±") && l.contains("Title"))
+        .unwrap_or_else(|| panic!("no Top 10 header: {screen}"));
+    for (i, t) in titles.iter().enumerate() {
+        let line = lines[header + 1 + i];
+        let rank = format!("{:>2} ", i + 1);
+        assert!(
+            line.contains(&rank) && line.contains(t.as_str()),
+            "row {}: want {t:?} in {line:?}",
+            i + 1
+        );
+    }
+}
+
+#[test]
+fn the_real_worker_shows_what_query_top10_returns() {
+    let fx = fixture();
+    let version = Warehouse::new(&fx.wh).current().unwrap();
+    let mut app = App::new(
+        Info::from_version(&version, "fixture"),
+        std::env::temp_dir(),
+        (160, 50),
+    );
+    let check = Session::open(version.clone()).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let worker = Worker::spawn(Session::open(version).unwrap(), move |r| {
+        let _ = tx.send(r);
+    })
+    .unwrap();
+    settle(&mut app, &worker, &rx);
+    for step in 0..3 {
+        let s = screen(&app, 160, 50);
+        let want = check.top10(app.date, &app.country).unwrap();
+        let titles: Vec<String> = want
+            .rows
+            .iter()
+            .map(|r| match (&r[2], &r[1]) {
+                (Cell::Text(t), _) => t.clone(),
+                (_, Cell::Int(id)) => format!("(show {id})"),
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert!(!titles.is_empty());
+        assert_top10_on_screen(&s, &titles);
+        // The other panes have data too.
+        assert!(!s.contains("loading"), "{s}");
+        assert!(s.contains("Week over week · "), "{s}");
+        assert!(s.contains("% · of "), "share figure: {s}");
+        match step {
+            0 => press_real(&mut app, &worker, &rx, KeyCode::Left),
+            1 => {
+                press_real(&mut app, &worker, &rx, KeyCode::Char('/'));
+                for ch in app.info.countries[1].clone().chars() {
+                    press_real(&mut app, &worker, &rx, KeyCode::Char(ch));
+                }
+                press_real(&mut app, &worker, &rx, KeyCode::Enter);
+                assert_eq!(app.country, app.info.countries[1]);
+            }
+            _ => {}
+        }
+    }
+    // Views and viewers rankings come back ranked 1..n.
+    for _ in 0..2 {
+        press_real(&mut app, &worker, &rx, KeyCode::Char('m'));
+        let key = app.pane_key(Pane::Top10).unwrap();
+        let Data::Top10(rows) = &app.loaded(&key).unwrap().data else {
+            panic!()
+        };
+        let ranks: Vec<i64> = rows.iter().map(|r| r.rank).collect();
+        assert_eq!(ranks, (1..=rows.len() as i64).collect::<Vec<_>>());
+    }
+}
+
+fn press_real(app: &mut App, worker: &Worker, rx: &mpsc::Receiver<Response>, code: KeyCode) {
+    let ev = Event::Key(KeyEvent::new(code, KeyModifiers::NONE));
+    if let Some(a) = event::to_action(&ev, app.mode()) {
+        app.update(a);
+    }
+    settle(app, worker, rx);
+}
+
+#[test]
+fn the_hours_ranking_is_the_published_list_on_every_date() {
+    let fx = fixture();
+    let version = Warehouse::new(&fx.wh).current().unwrap();
+    let session = Session::open(version.clone()).unwrap();
+    for date in version.manifest.dates.iter().step_by(4) {
+        for country in &version.manifest.countries {
+            let published = session.top10(*date, country).unwrap();
+            let key = Key::Top10(*date, country.clone(), Metric::Hours);
+            let mine = top10::tui::worker::run(&session, &key).unwrap();
+            assert_eq!(mine.runs[0].sql.name, "tui_top10_published");
+            let Data::Top10(rows) = mine.data else {
+                panic!()
+            };
+            let ids: Vec<i64> = rows.iter().map(|r| r.show_id).collect();
+            // Re-ranking the aggregates by hours gives the same list.
+            let d = date.to_string();
+            let reranked = Table::query(
+                &session.conn,
+                queries::TUI_TOP10_METRIC.text,
+                &[&d, country, &"hours"],
+            )
+            .unwrap();
+            let reranked: Vec<i64> = reranked
+                .rows
+                .iter()
+                .map(|r| match r[2] {
+                    Cell::Int(i) => i,
+                    _ => panic!(),
+                })
+                .collect();
+            assert_eq!(ids, reranked, "{date} {country}");
+            let want: Vec<i64> = published
+                .rows
+                .iter()
+                .map(|r| match r[1] {
+                    Cell::Int(i) => i,
+                    _ => panic!(),
+                })
+                .collect();
+            assert_eq!(ids, want, "{date} {country}");
+        }
+    }
+}
+
+// ------------------------------------------------------------ real binary
+
+/// A tmux server of this test only.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn available() -> bool {
+        Process::new("tmux")
+            .arg("-V")
+            .output()
+            .is_ok_and(|o| o.status.success())
+    }
+
+    fn cmd(&self, args: &[&str]) -> String {
+        let o = Process::new("tmux")
+            .arg("-L")
+            .arg(&self.socket)
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    }
+
+    fn screen(&self) -> String {
+        self.cmd(&["capture-pane", "-p", "-t", "t"])
+    }
+
+    /// Wait until the screen satisfies `f`.
+    fn wait_for(&self, what: &str, f: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if f(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.cmd(&["kill-server"]);
+    }
+}
+
+/// `top10 query top10` for the date and country, as shown titles.
+fn query_titles(
+    bin: &Path,
+    source: &[&str],
+    cache: &Path,
+    date: &str,
+    country: &str,
+) -> Vec<String> {
+    let mut args = vec![
+        "query",
+        "top10",
+        "--date",
+        date,
+        "--country",
+        country,
+        "--format",
+        "json",
+    ];
+    args.extend_from_slice(source);
+    let o = Process::new(bin)
+        .args(&args)
+        .env("TOP10_CACHE_DIR", cache)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|r| match r["title"].as_str() {
+            Some(t) => t.to_string(),
+            None => format!("(show {})", r["show_id"]),
+        })
+        .collect()
+}
+
+/// The date and country of the Top 10 pane's title.
+fn top10_title(screen: &str) -> Option<(String, String)> {
+    let line = screen.lines().find(|l| l.contains(" Top 10 · "))?;
+    let rest = &line[line.find(" Top 10 · ")? + " Top 10 · ".len()..];
+    let country = rest.get(..2)?.to_string();
+    let at = rest.find(" · ")? + " · ".len();
+    let date = rest.get(at..at + 10)?.to_string();
+    Some((date, country))
+}
+
+#[test]
+fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
+    if !Tmux::available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let fx = fixture();
+    let bin = assert_cmd::cargo::cargo_bin("top10");
+    // The built-in sample when this binary has one; else the fixture lake.
+    let has_sample = Process::new(&bin)
+        .env("TOP10_CACHE_DIR", &fx.cache)
+        .output()
+        .is_ok_and(|o| o.status.success());
+    let lake = fx.lake.to_str().unwrap().to_string();
+    let source: Vec<&str> = if has_sample {
+        vec![]
+    } else {
+        vec!["--lake", &lake]
+    };
+    let mut command = format!("{} tui", shell_quote(bin.to_str().unwrap()));
+    for a in &source {
+        command.push(' ');
+        command.push_str(&shell_quote(a));
+    }
+    let dir = TempDir::new().unwrap();
+    let status = dir.path().join("status");
+    let script = format!(
+        "TOP10_CACHE_DIR={} {command}; echo EXIT=$? > {}; stty -a > {}.stty; sleep 30",
+        shell_quote(fx.cache.to_str().unwrap()),
+        shell_quote(status.to_str().unwrap()),
+        shell_quote(status.to_str().unwrap()),
+    );
+    let tmux = Tmux {
+        socket: format!("top10-test-{}", std::process::id()),
+    };
+    tmux.cmd(&[
+        "new-session",
+        "-d",
+        "-s",
+        "t",
+        "-x",
+        "120",
+        "-y",
+        "40",
+        &script,
+    ]);
+
+    let complete = |s: &str| {
+        top10_title(s).is_some()
+            && s.contains("# ±")
+            && !s.contains("loading")
+            && !s.contains("querying")
+    };
+    let s = tmux.wait_for("the first full screen", complete);
+    let (date, country) = top10_title(&s).unwrap();
+    let want = query_titles(&bin, &source, &fx.cache, &date, &country);
+    assert_top10_on_screen(&s, &want);
+
+    tmux.cmd(&["send-keys", "-t", "t", "Left"]);
+    let s = tmux.wait_for("the previous date", |s| {
+        complete(s) && top10_title(s).is_some_and(|(d, _)| d != date)
+    });
+    let (date2, country2) = top10_title(&s).unwrap();
+    assert_eq!(country2, country);
+    let prev = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
+        .unwrap()
+        .pred_opt()
+        .unwrap();
+    assert_eq!(date2, prev.to_string());
+    let want2 = query_titles(&bin, &source, &fx.cache, &date2, &country);
+    assert_top10_on_screen(&s, &want2);
+
+    tmux.cmd(&["send-keys", "-t", "t", "q"]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&format!("{}.stty", status.display())).exists() {
+        assert!(
+            Instant::now() < deadline,
+            "the explorer did not exit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(100));
+    assert_eq!(std::fs::read_to_string(&status).unwrap().trim(), "EXIT=0");
+    // Restored: cooked mode with echo, main screen, no mouse reporting.
+    let stty = std::fs::read_to_string(format!("{}.stty", status.display())).unwrap();
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    assert!(
+        words.contains(&"icanon") && words.contains(&"echo"),
+        "{stty}"
+    );
+    let flags = tmux.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "t",
+        "#{alternate_on} #{mouse_any_flag}",
+    ]);
+    assert_eq!(flags.trim(), "0 0", "alternate screen / mouse still on");
+}
+
+fn shell_quote(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
