@@ -6,6 +6,11 @@
 //! `COPY … TO` and view definitions take no parameters. They go through
 //! [`literal`], which quotes them as SQL string literals; everything a user
 //! types (dates, countries, ids) is bound as a parameter.
+//!
+//! Every connection is restricted ([`open_restricted`]) to the folders it
+//! was given — the lake and the build's staging folder, or the warehouse —
+//! with external access and extension auto-loading off and its
+//! configuration locked, so no SQL can reach anything else.
 
 use std::path::Path;
 
@@ -24,15 +29,43 @@ pub fn path_literal(p: &Path) -> String {
     literal(&p.to_string_lossy())
 }
 
-/// An in-memory connection for a build, spilling to `temp_dir`.
-pub fn open_for_build(temp_dir: &Path) -> Result<Connection> {
+/// An in-memory connection that can read and write files only below
+/// `dirs`: no other file, no network, no extension loading, and settings
+/// locked. `setup` runs first (for settings that must precede the lock).
+pub fn open_restricted(dirs: &[&Path], setup: &str) -> Result<Connection> {
     let conn = Connection::open_in_memory().context("starting DuckDB")?;
+    let allowed: Vec<String> = dirs
+        .iter()
+        .map(|d| {
+            let d = std::fs::canonicalize(d).unwrap_or_else(|_| d.to_path_buf());
+            literal(&format!("{}/", d.to_string_lossy().trim_end_matches('/')))
+        })
+        .collect();
     conn.execute_batch(&format!(
-        "SET temp_directory = {}; SET enable_progress_bar = false; SET preserve_insertion_order = false;",
-        path_literal(temp_dir)
+        "SET enable_progress_bar = false;\n\
+         {setup}\n\
+         SET autoinstall_known_extensions = false;\n\
+         SET autoload_known_extensions = false;\n\
+         SET allowed_directories = [{}];\n\
+         SET enable_external_access = false;\n\
+         SET lock_configuration = true;",
+        allowed.join(", ")
     ))
     .context("configuring DuckDB")?;
     Ok(conn)
+}
+
+/// A connection for a build: it reads the lake, writes the staging folder,
+/// and spills to `staging/_tmp`.
+pub fn open_for_build(lake: &Path, staging: &Path) -> Result<Connection> {
+    let tmp = staging.join("_tmp");
+    open_restricted(
+        &[lake, staging],
+        &format!(
+            "SET temp_directory = {}; SET preserve_insertion_order = false;",
+            path_literal(&tmp)
+        ),
+    )
 }
 
 /// An in-memory connection with one view per table of `version`, named as
@@ -40,8 +73,14 @@ pub fn open_for_build(temp_dir: &Path) -> Result<Connection> {
 /// `dim_geo` are deduplicated on their keys so a doubled dimension row can
 /// never double a ranked row.
 pub fn open_version(version: &Version) -> Result<Connection> {
-    let conn = Connection::open_in_memory().context("starting DuckDB")?;
-    let mut sql = String::from("SET enable_progress_bar = false;\n");
+    // The warehouse root: the version's files, and pipeline_health beside them.
+    let root = version
+        .dir
+        .parent()
+        .and_then(Path::parent)
+        .unwrap_or(&version.dir);
+    let conn = open_restricted(&[root], "")?;
+    let mut sql = String::new();
     for table in PARTITIONED {
         let glob = version.table_glob(table);
         let hive = glob.ends_with("*.parquet");
@@ -81,6 +120,45 @@ mod tests {
     fn literals_double_quotes() {
         assert_eq!(literal("it's"), "'it''s'");
         assert_eq!(literal("a'); DROP TABLE x; --"), "'a''); DROP TABLE x; --'");
+    }
+
+    #[test]
+    fn a_restricted_connection_reaches_only_its_folders() {
+        let inside = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        let make = |dir: &Path| {
+            let f = dir.join("t.parquet");
+            Connection::open_in_memory()
+                .unwrap()
+                .execute_batch(&format!(
+                    "COPY (SELECT 1 AS x) TO {} (FORMAT parquet)",
+                    path_literal(&f)
+                ))
+                .unwrap();
+            f
+        };
+        let (a, b) = (make(inside.path()), make(outside.path()));
+        let conn = open_restricted(&[inside.path()], "").unwrap();
+        let read = |f: &Path| {
+            conn.query_row(
+                &format!("SELECT count(*) FROM read_parquet({})", path_literal(f)),
+                [],
+                |r| r.get::<_, i64>(0),
+            )
+        };
+        assert_eq!(read(&a).unwrap(), 1);
+        assert!(read(&b).is_err(), "a file outside the allowed folders");
+        assert!(
+            conn.execute_batch("SET enable_external_access = true")
+                .is_err(),
+            "settings are locked"
+        );
+        assert!(conn.execute_batch("INSTALL httpfs").is_err());
+        let w = conn.execute_batch(&format!(
+            "COPY (SELECT 1) TO {} (FORMAT parquet)",
+            path_literal(&outside.path().join("x.parquet"))
+        ));
+        assert!(w.is_err(), "no write outside");
     }
 
     #[test]

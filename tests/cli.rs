@@ -1134,3 +1134,83 @@ fn a_killed_build_leaves_the_previous_version_whole() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+/// Paths with spaces, quotes and non-ASCII letters reach DuckDB intact:
+/// generate, build, query and explain all work in such a folder.
+#[test]
+fn hostile_paths_work() {
+    let dir = TempDir::new().unwrap();
+    let root = dir.path().join("it's a \"lake\" — é; DROP TABLE x; --");
+    let lake = root.join("my lake");
+    let wh = root.join("ware'house");
+    copy_dir(&fixture().lake, &lake);
+    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
+    let o = run(&["build", "--lake", l, "--warehouse", w]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "query",
+        "top10",
+        "--warehouse",
+        w,
+        "--date",
+        "2026-09-12",
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).lines().count(), 11);
+    let show = stdout(&o)
+        .lines()
+        .nth(1)
+        .unwrap()
+        .split(',')
+        .nth(1)
+        .unwrap()
+        .to_string();
+    let o = run(&[
+        "explain",
+        "--warehouse",
+        w,
+        "--date",
+        "2026-09-12",
+        "--country",
+        "US",
+        "--show",
+        &show,
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "build",
+        "--lake",
+        l,
+        "--warehouse",
+        w,
+        "--from",
+        "2026-09-12",
+        "--to",
+        "2026-09-12",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// A warehouse path that cannot be a folder (a file is there) is a
+/// one-line error, and nothing is written.
+#[test]
+fn an_unwritable_warehouse_is_a_clear_error() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh-file");
+    std::fs::write(&wh, b"not a folder").unwrap();
+    let o = run(&[
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ]);
+    assert_one_line_error(&o, &["cannot create warehouse folder", "wh-file"]);
+    assert_eq!(std::fs::read(&wh).unwrap(), b"not a folder");
+}

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result};
 use chrono::NaiveDateTime;
-use duckdb::{Connection, params};
+use duckdb::params;
 
 use super::Check;
 use crate::db;
@@ -36,7 +36,7 @@ pub fn append(root: &Path, checks: &[Check], check_ts: NaiveDateTime) -> Result<
     );
     let file = dir.join(&name);
     let tmp = dir.join(format!(".{name}.tmp"));
-    let conn = Connection::open_in_memory().context("starting DuckDB")?;
+    let conn = db::open_restricted(&[&dir], "")?;
     conn.execute_batch(queries::CHECK_HISTORY_SCHEMA.text)?;
     let ts = check_ts.format("%Y-%m-%d %H:%M:%S%.6f").to_string();
     {
@@ -96,7 +96,7 @@ pub fn read(root: &Path, check: Option<&str>) -> Result<Table> {
             rows: Vec::new(),
         });
     }
-    let conn = Connection::open_in_memory().context("starting DuckDB")?;
+    let conn = db::open_restricted(&[&dir], "")?;
     let glob = dir.join("run-*.parquet").to_string_lossy().into_owned();
     Table::query(&conn, queries::CHECK_HISTORY.text, &[&glob, &check])
         .with_context(|| format!("reading {}", dir.display()))

@@ -182,7 +182,7 @@ fn run(
     progress: &ProgressBar,
     timings: &mut BTreeMap<String, u64>,
 ) -> Result<Manifest> {
-    let conn = db::open_for_build(&staging.join("_tmp"))?;
+    let conn = db::open_for_build(&lake.root, staging)?;
     let as_of = opts
         .as_of
         .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
@@ -279,7 +279,7 @@ fn run(
     let _ = fs::remove_dir_all(staging.join("_tmp"));
 
     let countries = {
-        let conn = Connection::open_in_memory()?;
+        let conn = db::open_restricted(&[staging], "")?;
         let mut stmt = conn.prepare(&format!(
             "SELECT DISTINCT country FROM read_parquet({}) WHERE country IS NOT NULL ORDER BY country",
             db::path_literal(&staging.join("dim_geo.parquet"))
