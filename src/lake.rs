@@ -299,3 +299,59 @@ fn read_schema(path: &Path) -> Result<Schema> {
     parquet_to_arrow_schema(meta.schema_descr(), meta.key_value_metadata())
         .map_err(|e| anyhow::anyhow!("{}: unsupported Parquet schema ({e})", path.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn valid_dim_geo() -> Vec<u8> {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("g.parquet");
+        duckdb::Connection::open_in_memory()
+            .unwrap()
+            .execute_batch(&format!(
+                "COPY (SELECT 'US' AS country, 'United States' AS country_name, 'America/New_York' AS timezone) TO {} (FORMAT parquet)",
+                crate::db::path_literal(&f)
+            ))
+            .unwrap();
+        std::fs::read(f).unwrap()
+    }
+
+    #[test]
+    fn a_valid_file_passes_and_a_wrong_spec_names_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("dim_geo.parquet");
+        std::fs::write(&f, valid_dim_geo()).unwrap();
+        let geo = DIMENSIONS.iter().find(|d| d.name == "dim_geo").unwrap();
+        check_schema(&f, geo).unwrap();
+        let err = check_schema(&f, &RAW).unwrap_err().to_string();
+        assert!(err.contains("no column event_id"), "{err}");
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(300))]
+        /// Any corruption of a Parquet file — truncation, flipped bytes,
+        /// garbage — is an error naming the file, never a panic.
+        #[test]
+        fn corrupt_files_are_errors_not_panics(
+            cut in 0usize..2_000,
+            flips in proptest::collection::vec((0usize..2_000, proptest::prelude::any::<u8>()), 0..8),
+            garbage in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..64),
+        ) {
+            let mut bytes = valid_dim_geo();
+            for (at, b) in flips {
+                let n = bytes.len();
+                bytes[at % n] ^= b;
+            }
+            bytes.truncate(cut.min(bytes.len()));
+            bytes.extend(garbage);
+            let dir = tempfile::tempdir().unwrap();
+            let f = dir.path().join("dim_geo.parquet");
+            std::fs::write(&f, &bytes).unwrap();
+            let geo = DIMENSIONS.iter().find(|d| d.name == "dim_geo").unwrap();
+            if let Err(e) = check_schema(&f, geo) {
+                proptest::prop_assert!(e.to_string().contains("dim_geo.parquet"), "{}", e);
+            }
+        }
+    }
+}

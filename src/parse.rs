@@ -87,4 +87,28 @@ mod tests {
         assert!(country("1A").is_err());
         assert!(country("é").is_err());
     }
+
+    proptest::proptest! {
+        /// No input makes a parser panic; whatever parses prints back to
+        /// the same value.
+        #[test]
+        fn parsers_never_panic(s in "\\PC{0,40}") {
+            if let Ok(d) = date(&s) {
+                proptest::prop_assert_eq!(date(&d.to_string()).unwrap(), d);
+            }
+            if let Ok(t) = timestamp(&s) {
+                let back = t.format("%Y-%m-%dT%H:%M:%S%.f").to_string();
+                proptest::prop_assert_eq!(timestamp(&back).unwrap(), t);
+            }
+            if let Ok(c) = country(&s) {
+                proptest::prop_assert!(c.len() == 2 && c.chars().all(|x| x.is_ascii_uppercase()));
+            }
+        }
+
+        #[test]
+        fn every_real_date_round_trips(days in -100_000i64..100_000) {
+            let d = chrono::NaiveDate::from_ymd_opt(2000, 1, 1).unwrap() + chrono::Duration::days(days);
+            proptest::prop_assert_eq!(date(&d.to_string()).unwrap(), d);
+        }
+    }
 }
