@@ -79,7 +79,10 @@ pub fn open_version(version: &Version) -> Result<Connection> {
         .parent()
         .and_then(Path::parent)
         .unwrap_or(&version.dir);
-    let conn = open_restricted(&[root], "")?;
+    // Versions never change, so the Parquet footers read by one query can
+    // serve the next (the explorer's panes all read the same files). Set
+    // before the configuration is locked.
+    let conn = open_restricted(&[root], "SET parquet_metadata_cache = true;")?;
     let mut sql = String::new();
     for table in PARTITIONED {
         let glob = version.table_glob(table);

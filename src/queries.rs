@@ -67,6 +67,12 @@ sql!(TUI_COUNTRIES, "tui_countries");
 sql!(TUI_TOP10_PUBLISHED, "tui_top10_published");
 sql!(TUI_TOP10_METRIC, "tui_top10_metric");
 sql!(TUI_WOW_DAILY, "tui_wow_daily");
+sql!(TUI_QUALITY_QUARANTINE, "tui_quality_quarantine");
+sql!(TUI_QUALITY_ORPHANS, "tui_quality_orphans");
+sql!(
+    TUI_QUALITY_MISSING_COUNTRIES,
+    "tui_quality_missing_countries"
+);
 sql!(CHECK_COMPLETENESS, "check_completeness");
 sql!(CHECK_FRESHNESS, "check_freshness");
 sql!(CHECK_UNIQUENESS, "check_uniqueness");

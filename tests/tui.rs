@@ -25,8 +25,10 @@ use crossterm::event::{
 };
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
+use ratatui::style::Color;
 use tempfile::TempDir;
 
+use top10::checks::{Check, Status};
 use top10::output::{Cell, Table};
 use top10::queries;
 use top10::query::Session;
@@ -273,6 +275,92 @@ fn answer(key: &Key) -> Loaded {
                 210,
             )],
         },
+        Key::Quality(d) => {
+            let checks = fake_checks(*d);
+            Loaded {
+                table: top10::tui::data::checks_table(&checks),
+                data: Data::Quality(checks),
+                runs: vec![],
+            }
+        }
+        Key::Offenders(d, check) => {
+            let t = offenders_table(check);
+            Loaded {
+                runs: vec![run(
+                    top10::tui::data::offenders_sql(check).unwrap(),
+                    &[&format!("'{d}'")],
+                    t.rows.len(),
+                )],
+                data: Data::Offenders(t.clone()),
+                table: t,
+            }
+        }
+    }
+}
+
+/// The checks of a date: 2026-10-11 (the last) fails the SLA and warns on
+/// the quarantine rate, 2026-10-09 only warns, every other date passes.
+fn fake_checks(d: NaiveDate) -> Vec<Check> {
+    let fail = d == day("2026-10-11");
+    let warn = fail || d == day("2026-10-09");
+    top10::checks::NAMES
+        .iter()
+        .map(|name| {
+            let severity = top10::checks::config::default_severity(name);
+            let fired = match *name {
+                "sla" => fail,
+                "quarantine_rate" => warn,
+                _ => false,
+            };
+            let (summary, details) = match *name {
+                "sla" if fired => (
+                    "published 2026-11-23T09:00:00 (UTC): after 06:00 local in BR, DE, US"
+                        .to_string(),
+                    serde_json::json!({"missed_countries": ["BR", "DE", "US"], "deadline_local_hour": 6}),
+                ),
+                "quarantine_rate" => (
+                    format!(
+                        "{} of 3000 events quarantined ({}, warn above 1 %)",
+                        if fired { 90 } else { 3 },
+                        if fired { "3.00 %" } else { "0.10 %" }
+                    ),
+                    serde_json::json!({"quarantined": if fired { 90 } else { 3 }}),
+                ),
+                _ => (format!("{name}: all good"), serde_json::json!({})),
+            };
+            Check {
+                check: name.to_string(),
+                status: if fired {
+                    severity.when_fired()
+                } else {
+                    Status::Pass
+                },
+                severity,
+                date: (*name != "canonical_map").then_some(d),
+                details,
+                summary,
+            }
+        })
+        .collect()
+}
+
+fn offenders_table(check: &str) -> Table {
+    match check {
+        "quarantine_rate" => table(
+            &["reason", "reason_rows", "event_id", "src_file", "src_row"],
+            (0..6)
+                .map(|i| {
+                    vec![
+                        Cell::Text(["bad_watch_seconds", "unknown_country"][i / 4].into()),
+                        Cell::Int(if i < 4 { 4 } else { 2 }),
+                        Cell::Text(format!("ev-{:04}", 17 * i + 3)),
+                        Cell::Text("events/dt=2026-10-11/part-0.jsonl".into()),
+                        Cell::Int(100 + 7 * i as i64),
+                    ]
+                })
+                .collect(),
+        ),
+        _ => table(&["kind", "id", "fact_rows"], vec![]),
     }
 }
 
@@ -593,6 +681,159 @@ fn footer_shows_the_focused_panes_keys() {
     assert!(last(&screen(&app, 80, 24)).contains("g all countries"));
 }
 
+/// The header's quality indicator: its text and background colour.
+fn indicator(app: &App, w: u16, h: u16) -> (String, Color) {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| view::render(app, f)).unwrap();
+    let buf = t.backend().buffer();
+    let line: String = (0..w).map(|x| buf[(x, 0)].symbol().to_string()).collect();
+    let at = line.find("● quality").expect("an indicator");
+    let x = line[..at].chars().count() as u16;
+    (line[at..].trim_end().to_string(), buf[(x, 0)].bg)
+}
+
+#[test]
+fn the_quality_indicator_follows_the_date_in_colour() {
+    let mut app = resized(80, 24);
+    // 2026-10-11 fails: red, with the counts.
+    let (text, bg) = indicator(&app, 80, 24);
+    assert_eq!(text, "● quality 1 fail · 1 warn · 10 pass");
+    assert_eq!(bg, Color::Red);
+    // 2026-10-10 passes: green.
+    press(&mut app, KeyCode::Left);
+    let (text, bg) = indicator(&app, 80, 24);
+    assert_eq!(text, "● quality 0 fail · 0 warn · 12 pass");
+    assert_eq!(bg, Color::Green);
+    insta::assert_snapshot!("quality_passing_80x24", screen(&app, 80, 24));
+    // 2026-10-09 warns: amber.
+    press(&mut app, KeyCode::Left);
+    let (text, bg) = indicator(&app, 80, 24);
+    assert_eq!(text, "● quality 0 fail · 1 warn · 11 pass");
+    assert_eq!(bg, Color::Yellow);
+    // Always visible, also on the narrowest screen the panes fit.
+    app.update(Action::Resize(64, 20));
+    assert!(
+        screen(&app, 64, 20)
+            .lines()
+            .next()
+            .unwrap()
+            .contains("● quality 0 fail")
+    );
+}
+
+#[test]
+fn the_quality_indicator_says_while_the_checks_run_and_when_they_fail() {
+    let mut app = App::new(info(), std::env::temp_dir(), (80, 24));
+    for k in app.take_requests() {
+        if !matches!(k, Key::Quality(_)) {
+            let loaded = answer(&k);
+            app.update(Action::Loaded(Response {
+                key: k,
+                outcome: Outcome::Done(Arc::new(loaded)),
+            }));
+        }
+    }
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.lines().next().unwrap().contains("checking quality…"),
+        "{s}"
+    );
+    assert!(app.is_complete(), "the panes do not wait for the checks");
+    assert!(app.is_loading(), "the spinner turns");
+    app.update(Action::Loaded(Response {
+        key: Key::Quality(app.date),
+        outcome: Outcome::Failed("IO Error: gone".into()),
+    }));
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.lines().next().unwrap().contains("checks failed to run"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Char('d'));
+    assert!(screen(&app, 80, 24).contains("error: IO Error: gone"));
+}
+
+#[test]
+fn the_quality_window_lists_the_checks_and_their_offenders() {
+    for (w, h) in [(80, 24), (160, 50)] {
+        let mut app = resized(w, h);
+        press(&mut app, KeyCode::Char('d'));
+        assert_eq!(app.mode(), top10::tui::app::Mode::Quality);
+        let s = screen(&app, w, h);
+        for name in top10::checks::NAMES {
+            assert!(s.contains(name), "{name}: {s}");
+        }
+        assert!(s.contains("FAIL  sla"), "{s}");
+        insta::assert_snapshot!(format!("quality_{w}x{h}"), s);
+        // The footer names the window's keys.
+        assert!(s.lines().last().unwrap().contains("Enter offenders"), "{s}");
+        // quarantine_rate: its quarantined rows by reason, from the worker.
+        while app.checks().unwrap()[app.quality.cursor].check != "quarantine_rate" {
+            press(&mut app, KeyCode::Down);
+        }
+        press(&mut app, KeyCode::Enter);
+        assert_eq!(
+            app.offenders_key(),
+            Some(Key::Offenders(day("2026-10-11"), "quarantine_rate".into()))
+        );
+        let s = screen(&app, w, h);
+        assert!(s.contains("Offenders of quarantine_rate"), "{s}");
+        assert!(
+            s.contains("bad_watch_seconds") && s.contains("ev-0003"),
+            "{s}"
+        );
+        insta::assert_snapshot!(format!("quality_offenders_{w}x{h}"), s);
+        // s: the offenders' SQL and its parameter.
+        press(&mut app, KeyCode::Char('s'));
+        let s = screen(&app, w, h);
+        assert!(s.contains("queries/tui_quality_quarantine.sql"), "{s}");
+        assert!(s.contains("$1 = '2026-10-11'"), "{s}");
+        press(&mut app, KeyCode::Esc);
+        assert!(screen(&app, w, h).contains("Offenders of quarantine_rate"));
+        // Esc back to the list, the cursor where it was.
+        press(&mut app, KeyCode::Esc);
+        assert!(app.quality.offenders.is_none());
+        assert_eq!(
+            app.checks().unwrap()[app.quality.cursor].check,
+            "quarantine_rate"
+        );
+        // sla has no query: its details, pretty-printed.
+        while app.checks().unwrap()[app.quality.cursor].check != "sla" {
+            press(&mut app, KeyCode::Up);
+        }
+        press(&mut app, KeyCode::Enter);
+        let s = screen(&app, w, h);
+        assert!(s.contains("\"missed_countries\": ["), "{s}");
+        assert!(s.contains("after 06:00 local"), "{s}");
+        if w == 160 {
+            insta::assert_snapshot!("quality_details_160x50", s);
+        }
+        press(&mut app, KeyCode::Esc);
+        // ← in the window: the checks of the day before.
+        press(&mut app, KeyCode::Left);
+        assert!(
+            screen(&app, w, h).contains("Quality · Sat 2026-10-10 · 0 fail · 0 warn · 12 pass")
+        );
+        press(&mut app, KeyCode::Char('d'));
+        assert!(app.overlay.is_none(), "d closes it");
+    }
+}
+
+#[test]
+fn the_quality_window_on_a_tiny_terminal() {
+    let mut app = resized(64, 20);
+    press(&mut app, KeyCode::Char('d'));
+    for _ in 0..11 {
+        press(&mut app, KeyCode::Down);
+    }
+    let s = screen(&app, 64, 20);
+    assert!(
+        s.contains("canonical_map"),
+        "the cursor row stays visible: {s}"
+    );
+    insta::assert_snapshot!("quality_64x20", s);
+}
+
 #[test]
 fn share_compares_with_all_countries() {
     let mut app = resized(160, 50);
@@ -722,12 +963,15 @@ fn no_size_panics_with_any_window_open() {
         }
     }
     sizes.extend([(1, 1), (63, 19), (64, 20), (64, 19), (63, 20), (300, 80)]);
-    let setups: [&[KeyCode]; 5] = [
+    let setups: [&[KeyCode]; 8] = [
         &[],
         &[KeyCode::Char('?')],
         &[KeyCode::Char('s')],
         &[KeyCode::Char('e')],
         &[KeyCode::Char('/'), KeyCode::Char('x')],
+        &[KeyCode::Char('d')],
+        &[KeyCode::Char('d'), KeyCode::Down, KeyCode::Enter],
+        &[KeyCode::Char('d'), KeyCode::Enter, KeyCode::Char('s')],
     ];
     for keys in setups {
         for k in keys {
@@ -745,8 +989,10 @@ fn no_size_panics_with_any_window_open() {
                 app.update(Action::Wheel { x, y, down: true });
             }
         }
-        press(&mut app, KeyCode::Esc);
-        press(&mut app, KeyCode::Esc);
+        for _ in 0..3 {
+            press(&mut app, KeyCode::Esc);
+        }
+        assert!(app.overlay.is_none());
     }
 }
 
@@ -773,7 +1019,12 @@ fn failed_queries_show_the_error_and_retry() {
 fn neighbouring_days_are_prefetched_once_the_view_is_complete() {
     let mut app = App::new(info(), std::env::temp_dir(), (80, 24));
     let first = app.take_requests();
-    assert_eq!(first.len(), 4, "the view first, nothing else");
+    assert_eq!(
+        first.len(),
+        5,
+        "the view and its checks first, nothing else"
+    );
+    assert_eq!(first[4], Key::Quality(day("2026-10-11")), "after the panes");
     for k in first {
         let loaded = answer(&k);
         app.update(Action::Loaded(Response {
@@ -815,7 +1066,7 @@ fn neighbouring_days_are_prefetched_once_the_view_is_complete() {
 fn skipped_and_cancelled_requests_are_asked_again_when_needed() {
     let mut app = App::new(info(), std::env::temp_dir(), (80, 24));
     let first = app.take_requests();
-    assert_eq!(first.len(), 4);
+    assert_eq!(first.len(), 5);
     for k in first {
         app.update(Action::Loaded(Response {
             key: k,
@@ -823,7 +1074,7 @@ fn skipped_and_cancelled_requests_are_asked_again_when_needed() {
         }));
     }
     // Still needed: asked again.
-    assert_eq!(app.take_requests().len(), 4);
+    assert_eq!(app.take_requests().len(), 5);
 }
 
 // ------------------------------------------------------------ real data
@@ -978,6 +1229,102 @@ fn the_real_worker_shows_what_query_top10_returns() {
         };
         let ranks: Vec<i64> = rows.iter().map(|r| r.rank).collect();
         assert_eq!(ranks, (1..=rows.len() as i64).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn the_quality_checks_run_on_the_worker_and_are_not_recorded() {
+    // A lake with a fifth of its events invalid: quarantine_rate warns.
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let mut args = vec!["generate", "--out", lake.to_str().unwrap()];
+    args.extend_from_slice(&[
+        "--days",
+        "9",
+        "--countries",
+        "3",
+        "--shows",
+        "40",
+        "--users",
+        "800",
+        "--events-per-day",
+        "600",
+        "--seed",
+        "11",
+        "--invalid-rate",
+        "0.2",
+    ]);
+    for args in [args, vec!["build", "--lake", lake.to_str().unwrap()]] {
+        let o = Command::cargo_bin("top10")
+            .unwrap()
+            .args(&args)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let wh = Warehouse::new(&dir.path().join("lake-warehouse"));
+    let version = wh.current().unwrap();
+    let date = *version.manifest.dates.last().unwrap();
+    let session = Session::open(version.clone()).unwrap();
+    let loaded = top10::tui::worker::run(&session, &Key::Quality(date)).unwrap();
+    let Data::Quality(checks) = &loaded.data else {
+        panic!("{:?}", loaded.data)
+    };
+    let names: Vec<&str> = checks.iter().map(|c| c.check.as_str()).collect();
+    assert_eq!(names, top10::checks::NAMES);
+    let q = checks
+        .iter()
+        .find(|c| c.check == "quarantine_rate")
+        .unwrap();
+    assert_eq!(q.status, Status::Warn, "{}", q.summary);
+    assert!(
+        !top10::checks::history::dir(&dir.path().join("lake-warehouse")).exists(),
+        "the explorer records nothing in pipeline_health"
+    );
+    // The same statuses as `top10 check --date`.
+    let o = Command::cargo_bin("top10")
+        .unwrap()
+        .args([
+            "check",
+            "--lake",
+            lake.to_str().unwrap(),
+            "--date",
+            &date.to_string(),
+            "--format",
+            "json",
+        ])
+        .output()
+        .unwrap();
+    let cli: Vec<Check> = serde_json::from_slice(&o.stdout).unwrap();
+    let status = |c: &[Check]| {
+        c.iter()
+            .map(|c| (c.check.clone(), c.status))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(status(checks), status(&cli));
+    // Offenders: the quarantined rows of the day, by reason.
+    let loaded =
+        top10::tui::worker::run(&session, &Key::Offenders(date, "quarantine_rate".into())).unwrap();
+    let Data::Offenders(t) = &loaded.data else {
+        panic!()
+    };
+    assert_eq!(
+        t.rows.len() as i64,
+        q.details["quarantined"].as_i64().unwrap().min(1000)
+    );
+    for col in ["reason", "event_id", "src_file", "src_row"] {
+        assert!(t.columns.iter().any(|c| c == col), "{col}: {:?}", t.columns);
+    }
+    // Each row's reason_rows counts that reason's rows of the day.
+    let (reason, n) = (t.columns.iter().position(|c| c == "reason").unwrap(), 1);
+    for r in &t.rows {
+        let same = t.rows.iter().filter(|o| o[reason] == r[reason]).count() as i64;
+        assert_eq!(r[n], Cell::Int(same), "{r:?}");
+    }
+    assert_eq!(loaded.runs[0].sql.name, "tui_quality_quarantine");
+    assert_eq!(loaded.runs[0].params, vec![format!("'{date}'")]);
+    for check in ["referential_integrity", "completeness"] {
+        top10::tui::worker::run(&session, &Key::Offenders(date, check.into())).unwrap();
     }
 }
 
@@ -1205,6 +1552,18 @@ fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
     assert_eq!(date2, prev.to_string());
     let want2 = query_titles(&bin, &source, &fx.cache, &date2, &country);
     assert_top10_on_screen(&s, &want2);
+
+    // d: the quality window of that date; the indicator has its counts.
+    tmux.cmd(&["send-keys", "-t", "t", "d"]);
+    let s = tmux.wait_for("the quality window", |s| {
+        s.contains("Quality · ") && s.contains(&date2) && s.contains("canonical_map")
+    });
+    assert!(s.lines().next().unwrap().contains("● quality "), "{s}");
+    for name in top10::checks::NAMES {
+        assert!(s.contains(name), "{name}: {s}");
+    }
+    tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
+    tmux.wait_for("the window closed", |s| !s.contains("Quality · "));
 
     tmux.cmd(&["send-keys", "-t", "t", "q"]);
     let deadline = Instant::now() + Duration::from_secs(10);

@@ -127,8 +127,8 @@ impl Config {
 
     /// Read and parse one settings file.
     fn read(path: &Path) -> Result<Config> {
-        let text = std::fs::read_to_string(path)
-            .with_context(|| format!("reading {}", path.display()))?;
+        let text =
+            std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
         Config::parse(&text, path)
     }
 

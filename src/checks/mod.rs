@@ -248,7 +248,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         let table = history::read(&root, args.check.as_deref())?;
         return print(|out| render::history(&table, args.format, out)).map(|_| EXIT_OK.into());
     }
-    let cfg = Config::load(&args, &config_candidates(&args, &version, &root))?;
+    let cfg = Config::load(
+        &args,
+        &config_candidates(args.source.lake.as_deref(), &version, &root),
+    )?;
     let dates = dates_to_check(&args, &version)?;
     let session = Session::open(version)?;
     let checks = run_checks(&session.conn, &cfg, &root, &dates)?;
@@ -316,13 +319,7 @@ pub fn run_date(session: &Session, cfg: &Config, date: NaiveDate) -> Result<Vec<
 /// warehouse folder, else the defaults.
 pub fn default_config(version: &Version) -> Result<Config> {
     let root = warehouse_root(version);
-    let lake = PathBuf::from(&version.manifest.lake);
-    let mut candidates = Vec::new();
-    if let Some(parent) = lake.parent() {
-        candidates.push(parent.join("top10.toml"));
-    }
-    candidates.push(root.join("top10.toml"));
-    Config::find(&candidates)
+    Config::find(&config_candidates(None, version, &root))
 }
 
 /// The warehouse folder of a version (`<root>/versions/<name>`).
@@ -337,12 +334,8 @@ fn warehouse_root(version: &Version) -> PathBuf {
 
 /// Where `top10.toml` may be: beside the lake (given, or the one the
 /// version was built from), then in the warehouse folder.
-fn config_candidates(args: &CheckArgs, version: &Version, root: &Path) -> Vec<PathBuf> {
-    let lake = args
-        .source
-        .lake
-        .clone()
-        .unwrap_or_else(|| PathBuf::from(&version.manifest.lake));
+fn config_candidates(lake: Option<&Path>, version: &Version, root: &Path) -> Vec<PathBuf> {
+    let lake = lake.map_or_else(|| PathBuf::from(&version.manifest.lake), Path::to_path_buf);
     let mut out = Vec::new();
     if let Some(parent) = lake.parent() {
         out.push(parent.join("top10.toml"));

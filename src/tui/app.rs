@@ -15,10 +15,11 @@ use chrono::{Duration, Months, NaiveDate};
 use ratatui::layout::Rect;
 
 use super::countries::CountryList;
-use super::data::{CountryRow, Data, Key, Loaded, Metric, Outcome, Response};
+use super::data::{self, CountryRow, Data, Key, Loaded, Metric, Outcome, Response};
 use super::export::{self, ExportFormat};
 use super::layout::{self, Areas};
 use super::panes;
+use crate::checks::Check;
 use crate::warehouse::Version;
 
 /// The panes, in Tab order.
@@ -67,9 +68,15 @@ impl Pane {
 /// A window drawn over the panes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
-    Help { scroll: u16 },
-    Sql { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
+    Sql {
+        scroll: u16,
+    },
     Export,
+    /// The quality window (`d`); its state is [`App::quality`].
+    Quality,
 }
 
 /// How keys are read right now (see `event::to_action`).
@@ -82,6 +89,8 @@ pub enum Mode {
     Overlay,
     /// Choosing the export format.
     ExportPrompt,
+    /// The quality window: ↑/↓ move, Enter opens a check's offenders.
+    Quality,
 }
 
 /// Everything that can happen to the explorer: keys and mouse (mapped by
@@ -119,6 +128,8 @@ pub enum Action {
     ToggleCompare,
     ShowSql,
     ShowHelp,
+    /// Open or close the quality window (d).
+    ShowQuality,
     StartExport,
     Export(ExportFormat),
     /// Ask again for what failed.
@@ -173,6 +184,19 @@ pub struct Rows {
     pub offset: usize,
 }
 
+/// The quality window's state.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QualityView {
+    /// The check under the cursor.
+    pub cursor: usize,
+    /// The check whose offenders are shown, if any.
+    pub offenders: Option<String>,
+    /// Scroll of the offenders (or SQL) view.
+    pub scroll: u16,
+    /// Whether `s` shows the SQL of the offenders view.
+    pub sql: bool,
+}
+
 /// The explorer's whole state.
 pub struct App {
     pub info: Info,
@@ -188,6 +212,7 @@ pub struct App {
     pub countries: CountryList,
     pub top10_rows: Rows,
     pub wow_rows: Rows,
+    pub quality: QualityView,
     pub cache: HashMap<Key, Arc<Loaded>>,
     pub errors: HashMap<Key, String>,
     pub pending: HashSet<Key>,
@@ -238,6 +263,7 @@ impl App {
             countries,
             top10_rows: Rows::default(),
             wow_rows: Rows::default(),
+            quality: QualityView::default(),
             cache: HashMap::new(),
             errors: HashMap::new(),
             pending: HashSet::new(),
@@ -256,6 +282,7 @@ impl App {
     pub fn mode(&self) -> Mode {
         match self.overlay {
             Some(Overlay::Export) => Mode::ExportPrompt,
+            Some(Overlay::Quality) => Mode::Quality,
             Some(_) => Mode::Overlay,
             None if self.countries.editing => Mode::Filter,
             None => Mode::Normal,
@@ -272,6 +299,35 @@ impl App {
         ]
     }
 
+    /// The quality checks of the selected date (the header's indicator).
+    pub fn quality_key(&self) -> Key {
+        Key::Quality(self.date)
+    }
+
+    /// The checks of the selected date, if loaded.
+    pub fn checks(&self) -> Option<&[Check]> {
+        match self.loaded(&self.quality_key()).map(|l| &l.data) {
+            Some(Data::Quality(c)) => Some(c),
+            _ => None,
+        }
+    }
+
+    /// The query the quality window's offenders view shows, if it has one.
+    pub fn offenders_key(&self) -> Option<Key> {
+        let check = self.quality.offenders.as_ref()?;
+        (self.overlay == Some(Overlay::Quality) && data::offenders_sql(check).is_some())
+            .then(|| Key::Offenders(self.date, check.clone()))
+    }
+
+    /// Every key the screen shows: the panes, the quality indicator and
+    /// the offenders view.
+    fn shown(&self) -> Vec<Key> {
+        let mut keys: Vec<Key> = self.needed().into();
+        keys.push(self.quality_key());
+        keys.extend(self.offenders_key());
+        keys
+    }
+
     /// Requests queued since the last call, for the worker.
     pub fn take_requests(&mut self) -> Vec<Key> {
         std::mem::take(&mut self.outbox)
@@ -282,9 +338,9 @@ impl App {
         &self.wanted
     }
 
-    /// Whether the view waits for the worker.
+    /// Whether the screen waits for the worker.
     pub fn is_loading(&self) -> bool {
-        self.needed().iter().any(|k| self.pending.contains(k))
+        self.shown().iter().any(|k| self.pending.contains(k))
     }
 
     /// Whether every pane of the view has its answer (data or error).
@@ -404,6 +460,10 @@ impl App {
             }
             Action::CycleMetric => self.metric = self.metric.next(),
             Action::ToggleCompare => self.compare = !self.compare,
+            Action::ShowSql if self.overlay == Some(Overlay::Quality) => {
+                self.quality.sql = !self.quality.sql;
+                self.quality.scroll = 0;
+            }
             Action::ShowSql => {
                 self.overlay = match self.overlay {
                     Some(Overlay::Sql { .. }) => None,
@@ -414,6 +474,16 @@ impl App {
                 self.overlay = match self.overlay {
                     Some(Overlay::Help { .. }) => None,
                     _ => Some(Overlay::Help { scroll: 0 }),
+                }
+            }
+            Action::ShowQuality => {
+                if self.overlay == Some(Overlay::Quality) {
+                    self.overlay = None;
+                } else {
+                    self.overlay = Some(Overlay::Quality);
+                    self.quality.offenders = None;
+                    self.quality.sql = false;
+                    self.quality.scroll = 0;
                 }
             }
             Action::StartExport => self.overlay = Some(Overlay::Export),
@@ -448,7 +518,7 @@ impl App {
     }
 
     fn step(&mut self, delta: i64) {
-        if let Some(Overlay::Help { .. } | Overlay::Sql { .. }) = self.overlay {
+        if let Some(Overlay::Help { .. } | Overlay::Sql { .. } | Overlay::Quality) = self.overlay {
             self.scroll_overlay(delta as i32);
             return;
         }
@@ -498,12 +568,33 @@ impl App {
     }
 
     fn scroll_overlay(&mut self, delta: i32) {
+        if self.overlay == Some(Overlay::Quality) {
+            let q = &mut self.quality;
+            if q.offenders.is_some() || q.sql {
+                q.scroll = (i32::from(q.scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
+            } else {
+                let n = self.checks().map_or(0, <[Check]>::len);
+                self.quality.cursor = clamp_step(self.quality.cursor, i64::from(delta), n);
+            }
+            return;
+        }
         if let Some(Overlay::Help { scroll } | Overlay::Sql { scroll }) = &mut self.overlay {
             *scroll = (i32::from(*scroll) + delta).clamp(0, i32::from(u16::MAX)) as u16;
         }
     }
 
     fn enter(&mut self) {
+        if self.overlay == Some(Overlay::Quality) {
+            let check = self
+                .checks()
+                .and_then(|c| c.get(self.quality.cursor))
+                .map(|c| c.check.clone());
+            if self.quality.offenders.is_none() && !self.quality.sql && check.is_some() {
+                self.quality.offenders = check;
+                self.quality.scroll = 0;
+            }
+            return;
+        }
         match self.focus {
             Pane::Country => {
                 if let Some(code) = self.countries.cursor_code() {
@@ -517,7 +608,16 @@ impl App {
     }
 
     fn escape(&mut self) {
-        if self.overlay.is_some() {
+        if self.overlay == Some(Overlay::Quality)
+            && (self.quality.sql || self.quality.offenders.is_some())
+        {
+            if self.quality.sql {
+                self.quality.sql = false;
+            } else {
+                self.quality.offenders = None;
+            }
+            self.quality.scroll = 0;
+        } else if self.overlay.is_some() {
             self.overlay = None;
         } else if self.countries.editing || !self.countries.filter.is_empty() {
             self.countries.editing = false;
@@ -670,7 +770,7 @@ impl App {
     /// neighbouring days) that is neither cached, asked for, nor failed; and
     /// record what is wanted, so the worker drops or interrupts the rest.
     fn sync(&mut self) {
-        let mut wanted: Vec<Key> = self.needed().into();
+        let mut wanted = self.shown();
         if self.is_complete() {
             wanted.extend(self.prefetch());
         }

@@ -11,6 +11,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
+use crate::checks::Check;
 use crate::output::{Cell, Table};
 use crate::queries::Sql;
 
@@ -66,6 +67,10 @@ pub enum Key {
     Wow(NaiveDate, String),
     /// The originals share of every date and country.
     Share,
+    /// The data-quality checks of a date (`top10 check --date`, unrecorded).
+    Quality(NaiveDate),
+    /// The rows behind one check of a date (see [`offenders_sql`]).
+    Offenders(NaiveDate, String),
 }
 
 impl Key {
@@ -76,7 +81,20 @@ impl Key {
             Key::Top10(d, c, m) => format!("Top 10 {c} {d} by {}", m.param()),
             Key::Wow(d, c) => format!("week over week {c} {d}"),
             Key::Share => "originals share".to_string(),
+            Key::Quality(d) => format!("quality checks of {d}"),
+            Key::Offenders(d, c) => format!("offenders of {c} on {d}"),
         }
+    }
+}
+
+/// The query that lists the offenders of `check`, for the checks that have
+/// one; the others show their details.
+pub fn offenders_sql(check: &str) -> Option<Sql> {
+    match check {
+        "quarantine_rate" => Some(crate::queries::TUI_QUALITY_QUARANTINE),
+        "referential_integrity" => Some(crate::queries::TUI_QUALITY_ORPHANS),
+        "completeness" => Some(crate::queries::TUI_QUALITY_MISSING_COUNTRIES),
+        _ => None,
     }
 }
 
@@ -218,6 +236,10 @@ pub enum Data {
     Top10(Vec<Top10Row>),
     Wow(WowData),
     Share(ShareData),
+    /// Every check of a date, in `checks::NAMES` order.
+    Quality(Vec<Check>),
+    /// The rows of an offenders query.
+    Offenders(Table),
 }
 
 /// A finished request: the typed data, the table to export and the SQL.
@@ -245,6 +267,28 @@ pub enum Outcome {
 pub struct Response {
     pub key: Key,
     pub outcome: Outcome,
+}
+
+/// Check results as rows, as `top10 check --format json` names them.
+pub fn checks_table(checks: &[Check]) -> Table {
+    Table {
+        columns: ["date", "check", "status", "severity", "summary", "details"]
+            .map(String::from)
+            .to_vec(),
+        rows: checks
+            .iter()
+            .map(|c| {
+                vec![
+                    c.date.map_or(Cell::Null, |d| Cell::Text(d.to_string())),
+                    Cell::Text(c.check.clone()),
+                    Cell::Text(c.status.as_str().into()),
+                    Cell::Text(c.severity.as_str().into()),
+                    Cell::Text(c.summary.clone()),
+                    Cell::Text(c.details.to_string()),
+                ]
+            })
+            .collect(),
+    }
 }
 
 // ------------------------------------------------------------------ parsing

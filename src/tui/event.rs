@@ -42,6 +42,7 @@ fn key(k: &KeyEvent, mode: Mode) -> Option<Action> {
         Mode::Filter => filter_key(k),
         Mode::Overlay => overlay_key(k),
         Mode::ExportPrompt => export_key(k),
+        Mode::Quality => quality_key(k),
         Mode::Normal => normal_key(k),
     }
 }
@@ -68,6 +69,25 @@ fn overlay_key(k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::ShowSql,
         KeyCode::Up | KeyCode::Char('k') => Action::Up,
         KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
+        _ => return None,
+    })
+}
+
+fn quality_key(k: &KeyEvent) -> Option<Action> {
+    Some(match k.code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Esc => Action::Escape,
+        KeyCode::Enter => Action::Enter,
+        KeyCode::Char('d') => Action::ShowQuality,
+        KeyCode::Char('?') => Action::ShowHelp,
+        KeyCode::Char('s') => Action::ShowSql,
+        KeyCode::Char('r') => Action::Retry,
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::Left | KeyCode::Char('h') => Action::Day(-1),
+        KeyCode::Right | KeyCode::Char('l') => Action::Day(1),
         KeyCode::PageUp => Action::PageUp,
         KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
         _ => return None,
@@ -107,6 +127,7 @@ fn normal_key(k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('g') => Action::ToggleCompare,
         KeyCode::Char('s') => Action::ShowSql,
         KeyCode::Char('?') => Action::ShowHelp,
+        KeyCode::Char('d') => Action::ShowQuality,
         KeyCode::Char('e') => Action::StartExport,
         KeyCode::Char('r') => Action::Retry,
         KeyCode::Char('1') => Action::Focus(Pane::Date),
@@ -142,6 +163,7 @@ mod tests {
             Mode::Filter,
             Mode::Overlay,
             Mode::ExportPrompt,
+            Mode::Quality,
         ] {
             assert_eq!(to_action(&ctrl_c, mode), Some(Action::Quit));
         }

@@ -31,6 +31,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("m", "rank the Top 10 by hours · views · viewers"),
             ("g", "compare the originals share with all countries"),
             ("s", "show the SQL behind the focused pane"),
+            ("d", "data quality of the selected date"),
             (
                 "e",
                 "export the focused pane's rows (then c = CSV, j = JSON)",
@@ -82,6 +83,16 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Quality window (d)",
+        &[
+            ("↑ / ↓", "move between the checks"),
+            ("Enter", "the check's offenders (or its details)"),
+            ("← / →", "previous / next day"),
+            ("s", "the offenders' SQL"),
+            ("Esc", "back to the checks, then close"),
+        ],
+    ),
+    (
         "In this window and the SQL window",
         &[("↑ / ↓ / PgUp / PgDn", "scroll"), ("Esc", "close")],
     ),
@@ -98,6 +109,20 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
         ],
         Mode::Overlay => vec![("↑↓ PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")],
         Mode::ExportPrompt => vec![("c", "CSV"), ("j", "JSON"), ("Esc", "cancel")],
+        Mode::Quality if app.quality.offenders.is_some() || app.quality.sql => vec![
+            ("↑↓ PgUp PgDn", "scroll"),
+            ("←→", "day"),
+            ("s", "SQL"),
+            ("Esc", "back"),
+            ("q", "quit"),
+        ],
+        Mode::Quality => vec![
+            ("↑↓", "check"),
+            ("Enter", "offenders"),
+            ("←→", "day"),
+            ("Esc", "close"),
+            ("q", "quit"),
+        ],
         Mode::Normal => {
             let mut keys = match app.focus {
                 Pane::Date => vec![
@@ -113,6 +138,7 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             };
             keys.extend([
                 ("s", "SQL"),
+                ("d", "quality"),
                 ("e", "export"),
                 ("Tab", "pane"),
                 ("?", "help"),

@@ -23,6 +23,7 @@ pub mod format;
 pub mod help;
 pub mod layout;
 pub mod panes;
+pub mod quality;
 pub mod sql_popup;
 pub mod view;
 pub mod worker;

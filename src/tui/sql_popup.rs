@@ -10,6 +10,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph};
 
 use super::app::{App, Pane};
+use super::data::Key;
 use super::layout;
 
 /// The popup's lines for the focused pane.
@@ -39,8 +40,14 @@ pub fn lines(app: &App) -> Vec<Line<'static>> {
             )),
         ];
     };
-    let Some(loaded) = app.loaded(&key) else {
-        return vec![Line::raw(match app.errors.get(&key) {
+    key_lines(app, &key)
+}
+
+/// The lines of the queries that answered `key`.
+pub fn key_lines(app: &App, key: &Key) -> Vec<Line<'static>> {
+    let dim = Style::new().fg(Color::DarkGray);
+    let Some(loaded) = app.loaded(key) else {
+        return vec![Line::raw(match app.errors.get(key) {
             Some(e) => format!("The query failed: {e}"),
             None => format!("Still loading {}…", key.describe()),
         })];

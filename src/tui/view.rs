@@ -1,17 +1,18 @@
-//! Drawing one frame from the [`App`]: the header, the five panes, the
-//! footer, and any window over them (help, SQL, export prompt); below the
+//! Drawing one frame from the [`App`]: the header (with the quality
+//! indicator), the five panes, the footer, and any window over them (help,
+//! SQL, export prompt, quality); below the
 //! minimum size, a message saying how large the window must be. Drawing
 //! only reads state.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::app::{App, Overlay, Pane};
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::{format, help, panes, sql_popup};
+use super::{format, help, panes, quality, sql_popup};
 
 /// Draw the whole frame.
 pub fn render(app: &App, f: &mut Frame) {
@@ -34,6 +35,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Some(Overlay::Help { scroll }) => help::render(f, area, scroll),
         Some(Overlay::Sql { scroll }) => sql_popup::render(app, f, area, scroll),
         Some(Overlay::Export) => export_prompt(app, f, area),
+        Some(Overlay::Quality) => quality::render(app, f, area),
         None => {}
     }
 }
@@ -84,7 +86,12 @@ fn header(app: &App, f: &mut Frame, area: Rect) {
             Style::new().fg(Color::Yellow),
         ));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    // The quality indicator keeps its place at the right; the rest is cut.
+    let badge = quality::indicator(app);
+    let w = (badge.width() as u16).min(area.width);
+    let [left, right] = Layout::horizontal([Constraint::Min(0), Constraint::Length(w)]).areas(area);
+    f.render_widget(Paragraph::new(Line::from(spans)), left);
+    f.render_widget(Paragraph::new(Line::from(badge)), right);
 }
 
 fn footer(app: &App, f: &mut Frame, area: Rect) {

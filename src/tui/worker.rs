@@ -61,12 +61,9 @@ impl Worker {
                 conn: session.conn.try_clone()?,
             });
         }
+        // Every connection shares the database's Parquet metadata cache,
+        // turned on by `db::open_version`.
         sessions.insert(0, session);
-        for s in &sessions {
-            // Warehouse versions never change, so the Parquet footers read
-            // by one query can serve the next: every pane reads the same files.
-            s.conn.execute_batch("SET parquet_metadata_cache = true;")?;
-        }
         let shared = Arc::new(Shared {
             wanted: Mutex::new(HashSet::new()),
             running: Mutex::new(vec![None; sessions.len()]),
@@ -243,6 +240,29 @@ pub fn run(session: &Session, key: &Key) -> Result<Loaded> {
             )?;
             Ok(Loaded {
                 data: Data::Share(data::parse_share(&table)?),
+                table,
+                runs,
+            })
+        }
+        Key::Quality(date) => {
+            // The thresholds `top10 check` uses without flags; nothing is
+            // appended to pipeline_health.
+            let cfg = crate::checks::default_config(&session.version)?;
+            let checks = crate::checks::run_date(session, &cfg, *date)?;
+            Ok(Loaded {
+                table: data::checks_table(&checks),
+                data: Data::Quality(checks),
+                runs,
+            })
+        }
+        Key::Offenders(date, check) => {
+            let Some(sql) = data::offenders_sql(check) else {
+                anyhow::bail!("{check} has no offenders query");
+            };
+            let d = date.to_string();
+            let table = timed(session, sql, &[Some(&d)], &mut runs)?;
+            Ok(Loaded {
+                data: Data::Offenders(table.clone()),
                 table,
                 runs,
             })
