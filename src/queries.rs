@@ -67,6 +67,7 @@ sql!(TUI_COUNTRIES, "tui_countries");
 sql!(TUI_TOP10_PUBLISHED, "tui_top10_published");
 sql!(TUI_TOP10_METRIC, "tui_top10_metric");
 sql!(TUI_WOW_DAILY, "tui_wow_daily");
+sql!(TUI_SHOW_TITLES, "tui_show_titles");
 sql!(TUI_QUALITY_QUARANTINE, "tui_quality_quarantine");
 sql!(TUI_QUALITY_ORPHANS, "tui_quality_orphans");
 sql!(

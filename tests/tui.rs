@@ -29,14 +29,17 @@ use ratatui::style::Color;
 use tempfile::TempDir;
 
 use top10::checks::{Check, Status};
+use top10::lineage::Explanation;
+use top10::lineage::changes::{Changes, Moved};
 use top10::output::{Cell, Table};
 use top10::queries;
 use top10::query::Session;
-use top10::tui::app::{Action, App, Info, Pane};
+use top10::tui::app::{Action, App, Info, Overlay, Pane};
 use top10::tui::data::{
     CountryRow, Data, Key, Loaded, Metric, Outcome, Response, ShareCell, ShareData, SqlRun,
     Top10Row, WowData, WowRow,
 };
+use top10::tui::lineage::{LineageView, Window};
 use top10::tui::worker::Worker;
 use top10::tui::{event, layout, view};
 use top10::warehouse::Warehouse;
@@ -295,6 +298,310 @@ fn answer(key: &Key) -> Loaded {
                 table: t,
             }
         }
+        Key::Explain(d, c, show) => {
+            let e = fake_explanation(*d, c, *show);
+            Loaded {
+                table: e.events_table.clone(),
+                runs: vec![run(
+                    queries::EXPLAIN_EVENTS,
+                    &[&format!("'{d}'"), &format!("'{c}'"), &show.to_string()],
+                    e.events_table.rows.len(),
+                )],
+                data: Data::Explain(Box::new(e), Duration::from_micros(8_400)),
+            }
+        }
+        Key::ShowTitles => {
+            let t = table(
+                &["show_id", "title"],
+                TITLES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, t)| vec![Cell::Int(80_100_000 + i as i64), Cell::Text(t.to_string())])
+                    .collect(),
+            );
+            Loaded {
+                data: Data::ShowTitles(top10::tui::data::parse_show_titles(&t).unwrap()),
+                runs: vec![run(queries::TUI_SHOW_TITLES, &[], t.rows.len())],
+                table: t,
+            }
+        }
+        Key::Changes(d, c) => {
+            let ch = fake_changes(*d, c);
+            Loaded {
+                table: ch.now_table.clone(),
+                runs: vec![run(queries::CHANGES_TIMEZONE, &[&format!("'{c}'")], 1)],
+                data: Data::Changes(Box::new(ch), Duration::from_millis(512)),
+            }
+        }
+    }
+}
+
+const EVENT_COLUMNS: &[&str] = &[
+    "status",
+    "reason",
+    "event_id",
+    "user_id",
+    "show_id",
+    "country",
+    "watch_seconds",
+    "event_ts",
+    "src",
+    "ingestion_ts",
+    "dt",
+    "src_file",
+    "src_row",
+    "winner_src_file",
+    "winner_src_row",
+];
+
+/// The raw rows of a fake key: kept events, two versions that lost to the
+/// first, and a quarantined row without an event id.
+fn fake_events(country: &str, show: i64) -> Table {
+    let ev = |status: &str,
+              reason: Option<&str>,
+              id: Option<&str>,
+              user: i64,
+              secs: i64,
+              src: &str,
+              ts: &str,
+              row: i64,
+              winner: Option<i64>| {
+        let t = |s: &str| Cell::Text(s.to_string());
+        vec![
+            t(status),
+            reason.map_or(Cell::Null, t),
+            id.map_or(Cell::Null, t),
+            Cell::Int(user),
+            Cell::Int(show),
+            t(country),
+            Cell::Int(secs),
+            t(&format!("2026-10-11T{}", &ts[..8])),
+            t(src),
+            t(&format!("2026-10-11T{ts}")),
+            t("2026-10-11"),
+            t("dt=2026-10-11/part-00000.parquet"),
+            Cell::Int(row),
+            winner.map_or(Cell::Null, |_| t("dt=2026-10-11/part-00000.parquet")),
+            winner.map_or(Cell::Null, Cell::Int),
+        ]
+    };
+    let mut rows = vec![
+        ev(
+            "kept",
+            None,
+            Some("ev-0a1b2c3d4e5f"),
+            1001,
+            3_600,
+            "web",
+            "10:00:05.000000",
+            12,
+            None,
+        ),
+        ev(
+            "duplicate",
+            None,
+            Some("ev-0a1b2c3d4e5f"),
+            1001,
+            3_000,
+            "app-ios",
+            "10:00:05.000000",
+            13,
+            Some(12),
+        ),
+        ev(
+            "duplicate",
+            None,
+            Some("ev-0a1b2c3d4e5f"),
+            1001,
+            4_200,
+            "web",
+            "09:58:00.000000",
+            14,
+            Some(12),
+        ),
+        ev(
+            "quarantined",
+            Some("missing_event_id"),
+            None,
+            1002,
+            1_800,
+            "smart-tv",
+            "11:30:00.000000",
+            40,
+            None,
+        ),
+    ];
+    for i in 0..14 {
+        rows.push(ev(
+            "kept",
+            None,
+            Some(&format!("ev-1{:011x}", i * 7_919)),
+            1_010 + i,
+            600 + 97 * i,
+            ["web", "app-android", "smart-tv"][i as usize % 3],
+            &format!("{:02}:{:02}:00.000000", 12 + i / 4, (i * 13) % 60),
+            100 + i,
+            None,
+        ));
+    }
+    table(EVENT_COLUMNS, rows)
+}
+
+fn fake_explanation(date: NaiveDate, country: &str, show: i64) -> Explanation {
+    use top10::lineage::{Aggregate, Neighbour, Step};
+    let events = fake_events(country, show);
+    let kept: Vec<&Vec<Cell>> = events
+        .rows
+        .iter()
+        .filter(|r| r[0] == Cell::Text("kept".into()))
+        .collect();
+    let secs: i64 = kept
+        .iter()
+        .map(|r| match r[6] {
+            Cell::Int(i) => i,
+            _ => 0,
+        })
+        .sum();
+    let t = (show - 80_100_000) as usize;
+    let excluded = t == 6;
+    let rank = (t as i64 % 12) + 1;
+    let step = |step: &'static str, count: i64, detail: &str| Step {
+        step,
+        count,
+        detail: detail.to_string(),
+    };
+    Explanation {
+        date,
+        country: country.to_string(),
+        show_id: show,
+        requested_show_id: None,
+        title: TITLES.get(t).map(|s| s.to_string()),
+        genre: Some("Drama".into()),
+        is_original: Some(t % 3 == 1),
+        as_of: None,
+        status: if excluded { "excluded" } else { "ranked" },
+        in_top10: !excluded && rank <= 10,
+        aggregate: Some(Aggregate {
+            total_watch_seconds: secs,
+            viewers: 15,
+            rank_in_country: (!excluded).then_some(rank),
+            exclusion_reason: excluded.then(|| "kids_only".to_string()),
+        }),
+        exclusion_rule: excluded.then(|| "kids_only".to_string()),
+        watch_seconds_to_enter_top10: (!excluded && rank > 10).then_some(1_234),
+        neighbours: vec![Neighbour {
+            rank: rank + 1,
+            show_id: 80_100_011,
+            title: Some("Kingdom of Seoul".into()),
+            total_watch_seconds: secs - 500,
+            viewers: 12,
+            position: "below",
+            separated_by: "watch_seconds",
+            difference: 500,
+        }],
+        path: vec![
+            step(
+                "raw rows",
+                events.rows.len() as i64,
+                "every delivered version of the key's events",
+            ),
+            step("duplicates", 2, "versions that lost deduplication"),
+            step("quarantined", 1, "missing_event_id 1"),
+            step("merged ids", 0, "no show id is merged into this one"),
+            step(
+                "fact events",
+                kept.len() as i64,
+                &format!("{secs} watch seconds from 15 viewers"),
+            ),
+            step("aggregate", secs, "total_watch_seconds, 15 viewers"),
+            step(
+                "eligibility",
+                i64::from(!excluded),
+                if excluded {
+                    "excluded by kids_only"
+                } else {
+                    "eligible"
+                },
+            ),
+        ],
+        merged_ids: vec![],
+        events: events.to_json(),
+        events_table: events,
+    }
+}
+
+fn fake_changes(date: NaiveDate, country: &str) -> Changes {
+    let list = |shift: usize| {
+        table(
+            &[
+                "rank",
+                "show_id",
+                "title",
+                "genre",
+                "is_original",
+                "total_watch_seconds",
+                "viewers",
+            ],
+            (0..10)
+                .map(|i| {
+                    let t = (i + shift) % TITLES.len();
+                    vec![
+                        Cell::Int(i as i64 + 1),
+                        Cell::Int(80_100_000 + t as i64),
+                        Cell::Text(TITLES[t].into()),
+                        Cell::Text("Drama".into()),
+                        Cell::Bool(false),
+                        Cell::Int(360_000 - 30_000 * i as i64),
+                        Cell::Int(100),
+                    ]
+                })
+                .collect(),
+        )
+    };
+    let (published_table, now_table) = (list(0), list(1));
+    let arrivals = table(
+        &["event_id", "watch_seconds", "src", "ingestion_ts"],
+        vec![vec![
+            Cell::Text("ev-late00000001".into()),
+            Cell::Int(7_200),
+            Cell::Text("smart-tv".into()),
+            Cell::Text("2026-10-12T09:15:00".into()),
+        ]],
+    );
+    let moved = vec![
+        Moved {
+            show_id: 80_100_010,
+            title: Some(TITLES[10].into()),
+            published_rank: None,
+            now_rank: Some(10),
+            published_watch_seconds: Some(60_000),
+            now_watch_seconds: Some(67_200),
+            arrivals: arrivals.to_json(),
+            arrivals_table: arrivals,
+        },
+        Moved {
+            show_id: 80_100_000,
+            title: Some(TITLES[0].into()),
+            published_rank: Some(1),
+            now_rank: None,
+            published_watch_seconds: Some(360_000),
+            now_watch_seconds: Some(360_000),
+            arrivals: serde_json::json!([]),
+            arrivals_table: Table::default(),
+        },
+    ];
+    Changes {
+        date,
+        country: country.to_string(),
+        timezone: "America/New_York".into(),
+        published_at: (date + chrono::Duration::days(1))
+            .and_hms_opt(10, 0, 0)
+            .unwrap(),
+        published: published_table.to_json(),
+        now: now_table.to_json(),
+        moved,
+        published_table,
+        now_table,
     }
 }
 
@@ -924,13 +1231,281 @@ fn mouse_focuses_selects_and_scrolls() {
     assert_eq!(app.focus, Pane::Top10, "the wheel does not move the focus");
 }
 
+/// The lineage window's state, if it is the window shown.
+fn lineage_view(app: &App) -> Option<&LineageView> {
+    match (app.overlay, app.windows.last()) {
+        (Some(Overlay::Window), Some(Window::Lineage(v))) => Some(v),
+        _ => None,
+    }
+}
+
 #[test]
-fn enter_on_a_top10_row_does_nothing_yet() {
+fn enter_on_a_top10_row_opens_its_lineage() {
+    for (w, h) in [(80, 24), (160, 50)] {
+        let mut app = resized(w, h);
+        press(&mut app, KeyCode::Down);
+        press(&mut app, KeyCode::Enter);
+        let want = match app
+            .loaded(&app.pane_key(Pane::Top10).unwrap())
+            .map(|l| &l.data)
+        {
+            Some(Data::Top10(rows)) => rows[1].show_id,
+            _ => panic!("no Top 10"),
+        };
+        let v = lineage_view(&app).expect("the lineage window");
+        assert_eq!((v.date, v.country.as_str(), v.show), (app.date, "US", want));
+        let s = screen(&app, w, h);
+        assert!(s.contains("Lineage · "), "{s}");
+        assert!(s.contains("15 kept · 2 duplicate · 1 quarantined"), "{s}");
+        assert!(s.contains("sorted by event_id ↑"), "{s}");
+        assert!(s.contains("Path  raw rows 18 › duplicates 2"), "{s}");
+        assert!(s.contains("Neighbours  #"), "{s}");
+        insta::assert_snapshot!(format!("lineage_{w}x{h}"), s);
+    }
+    // Any metric explains the same aggregate.
     let mut app = resized(80, 24);
-    let before = screen(&app, 80, 24);
+    press(&mut app, KeyCode::Char('m'));
     press(&mut app, KeyCode::Enter);
+    assert!(lineage_view(&app).is_some());
+    // Tiny terminals: the message, and no panic.
+    app.update(Action::Resize(64, 20));
+    insta::assert_snapshot!("lineage_64x20", screen(&app, 64, 20));
+    for (w, h) in [(40, 10), (10, 5), (1, 1)] {
+        app.update(Action::Resize(w, h));
+        let _ = screen(&app, w, h);
+    }
+}
+
+#[test]
+fn the_lineage_window_loads_on_the_worker_and_says_so() {
+    let mut app = resized(80, 24);
+    app.update(Action::Enter);
+    let key = app.window_key().expect("a window key");
+    assert!(matches!(key, Key::Explain(..)));
+    assert_eq!(
+        app.take_requests(),
+        vec![key.clone()],
+        "asked of the worker"
+    );
+    assert!(app.is_loading() && !app.is_complete());
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("loading lineage of show"), "{s}");
+    app.update(Action::Loaded(Response {
+        key: key.clone(),
+        outcome: Outcome::Failed("boom".into()),
+    }));
+    assert!(screen(&app, 80, 24).contains("error: boom"));
+    app.update(Action::Retry);
+    assert_eq!(app.take_requests(), vec![key]);
+}
+
+#[test]
+fn enter_on_a_week_over_week_row_explains_that_show() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    let v = lineage_view(&app).expect("the lineage window");
+    assert_eq!(v.show, 80_100_002);
+    assert!(screen(&app, 80, 24).contains(TITLES[2]));
+}
+
+#[test]
+fn the_source_events_scroll_and_sort() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::End);
+    assert_eq!(lineage_view(&app).unwrap().cursor, 17);
+    press(&mut app, KeyCode::PageUp);
+    assert_eq!(lineage_view(&app).unwrap().cursor, 7);
+    press(&mut app, KeyCode::Home);
+    assert_eq!(lineage_view(&app).unwrap().cursor, 0);
+    let mut titles = vec![];
+    for _ in 0..4 {
+        press(&mut app, KeyCode::Char('o'));
+        let s = screen(&app, 80, 24);
+        titles.push(
+            s.lines()
+                .find(|l| l.contains("Lineage · "))
+                .unwrap()
+                .to_string(),
+        );
+    }
+    assert!(titles[0].contains("sorted by ingestion_ts ↓"), "{titles:?}");
+    assert!(
+        titles[1].contains("sorted by watch_seconds ↓"),
+        "{titles:?}"
+    );
+    assert!(titles[2].contains("sorted by status"), "{titles:?}");
+    assert!(titles[3].contains("sorted by event_id ↑"), "{titles:?}");
+    // By watch seconds: the largest first, whatever its status.
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('o'));
+    let s = screen(&app, 160, 50);
+    let first = s
+        .lines()
+        .skip_while(|l| !l.contains("status") || !l.contains("watch_seconds"))
+        .nth(1)
+        .unwrap_or_else(|| panic!("{s}"))
+        .to_string();
+    assert!(
+        first.contains("duplicate") && first.contains("4200"),
+        "{first}"
+    );
+    insta::assert_snapshot!("lineage_sorted_by_watch_seconds_160x50", s);
+}
+
+#[test]
+fn enter_on_an_event_shows_every_version_and_the_winner() {
+    let mut app = resized(160, 50);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Down);
+    press(&mut app, KeyCode::Enter);
+    assert!(lineage_view(&app).unwrap().versions);
+    let s = screen(&app, 160, 50);
+    assert!(
+        s.contains("Versions of ev-0a1b2c3d4e5f · 3 raw rows"),
+        "{s}"
+    );
+    let won = s.find("won: kept in the fact").expect("the winner");
+    let src = s
+        .find("lost: same ingestion_ts, smaller src")
+        .expect("src loses");
+    let early = s.find("lost: ingested earlier").expect("earlier loses");
+    assert!(won < src && src < early, "{s}");
+    insta::assert_snapshot!("lineage_versions_160x50", s);
+    // A row without event id is its own only version.
+    press(&mut app, KeyCode::Esc);
+    assert!(
+        !lineage_view(&app).unwrap().versions,
+        "Esc goes back one level"
+    );
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::Char('o'));
+    press(&mut app, KeyCode::End);
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 160, 50);
+    assert!(
+        s.contains("Versions of a row without event_id · 1 raw row "),
+        "{s}"
+    );
+    assert!(s.contains("won, then quarantined: missing_event_id"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none() && app.windows.is_empty());
+    assert_eq!(app.focus, Pane::Top10, "back where it was");
+}
+
+#[test]
+fn s_shows_the_lineage_sql_with_its_parameters() {
+    let mut app = resized(120, 40);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('s'));
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("SQL of the lineage"), "{s}");
+    assert!(s.contains("lineage::explain answered in 8.4 ms"), "{s}");
+    assert!(s.contains("queries/explain_events.sql"), "{s}");
+    assert!(
+        s.contains("$1 = '2026-10-11'  $2 = 'US'  $3 = 80100"),
+        "{s}"
+    );
+    press(&mut app, KeyCode::Esc);
+    assert!(lineage_view(&app).is_some_and(|v| !v.sql));
+}
+
+#[test]
+fn why_not_searches_titles_and_explains_the_choice() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Char('w'));
+    assert_eq!(app.mode(), top10::tui::app::Mode::WhyNot);
+    typed(&mut app, "brdg");
+    let s = screen(&app, 80, 24);
+    assert!(s.contains("Why not? · US · 2026-10-11"), "{s}");
+    assert!(s.contains("title: brdg"), "{s}");
+    insta::assert_snapshot!("why_not_prompt_80x24", s);
+    // q is text here.
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    typed(&mut app, "the bridge");
+    press(&mut app, KeyCode::Enter);
+    let v = lineage_view(&app).expect("the chosen show's lineage");
+    assert_eq!(v.show, 80_100_006);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("Not ranked: excluded by the kids_only rule"),
+        "the rule: {s}"
+    );
+    insta::assert_snapshot!("why_not_result_80x24", s);
+    press(&mut app, KeyCode::Esc);
     assert!(app.overlay.is_none());
-    assert_eq!(before, screen(&app, 80, 24));
+
+    // From the lineage window: the answer, then Esc back to the first show.
+    let mut app = resized(160, 50);
+    press(&mut app, KeyCode::Enter);
+    let first = lineage_view(&app).unwrap().show;
+    press(&mut app, KeyCode::Char('w'));
+    typed(&mut app, "kingdom");
+    press(&mut app, KeyCode::Enter);
+    let s = screen(&app, 160, 50);
+    assert_eq!(lineage_view(&app).unwrap().show, 80_100_011);
+    assert!(s.contains("Ranked #12 (not in the Top 10)"), "{s}");
+    assert!(s.contains("Gap to #10: 1234 more watch seconds"), "{s}");
+    press(&mut app, KeyCode::Esc);
+    assert_eq!(lineage_view(&app).unwrap().show, first);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+}
+
+#[test]
+fn c_shows_what_changed_since_publication() {
+    let mut app = resized(120, 40);
+    press(&mut app, KeyCode::Char('c'));
+    let s = screen(&app, 120, 40);
+    assert!(
+        s.contains("Changes since publication · US · 2026-10-11 · 2 moved"),
+        "{s}"
+    );
+    assert!(s.contains("Published") && s.contains("Now"), "{s}");
+    assert!(
+        s.contains("Crimson Bridges: out → #10 (+7200 watch seconds)"),
+        "{s}"
+    );
+    assert!(s.contains("1 rows arrived after publication"), "{s}");
+    assert!(s.contains("ev-late00000001"), "{s}");
+    insta::assert_snapshot!("changes_120x40", s);
+    press(&mut app, KeyCode::Char('s'));
+    assert!(screen(&app, 120, 40).contains("queries/changes_timezone.sql"));
+    press(&mut app, KeyCode::Esc);
+    press(&mut app, KeyCode::Esc);
+    assert!(app.overlay.is_none());
+    // Loading says it rebuilds.
+    let mut app = resized(80, 24);
+    app.update(Action::ShowChanges);
+    let s = screen(&app, 80, 24);
+    assert!(
+        s.contains("loading changes since publication") && s.contains("rebuilding"),
+        "{s}"
+    );
+    // From the lineage window, and back to it.
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('c'));
+    press(&mut app, KeyCode::Esc);
+    assert!(lineage_view(&app).is_some());
+}
+
+#[test]
+fn help_over_the_lineage_window_returns_to_it() {
+    let mut app = resized(80, 24);
+    press(&mut app, KeyCode::Enter);
+    press(&mut app, KeyCode::Char('?'));
+    assert!(matches!(app.overlay, Some(Overlay::Help { .. })));
+    press(&mut app, KeyCode::Esc);
+    assert!(lineage_view(&app).is_some());
 }
 
 #[test]
@@ -963,7 +1538,7 @@ fn no_size_panics_with_any_window_open() {
         }
     }
     sizes.extend([(1, 1), (63, 19), (64, 20), (64, 19), (63, 20), (300, 80)]);
-    let setups: [&[KeyCode]; 8] = [
+    let setups: [&[KeyCode]; 13] = [
         &[],
         &[KeyCode::Char('?')],
         &[KeyCode::Char('s')],
@@ -972,6 +1547,11 @@ fn no_size_panics_with_any_window_open() {
         &[KeyCode::Char('d')],
         &[KeyCode::Char('d'), KeyCode::Down, KeyCode::Enter],
         &[KeyCode::Char('d'), KeyCode::Enter, KeyCode::Char('s')],
+        &[KeyCode::Enter],
+        &[KeyCode::Enter, KeyCode::Enter],
+        &[KeyCode::Enter, KeyCode::Char('s')],
+        &[KeyCode::Char('w'), KeyCode::Char('x')],
+        &[KeyCode::Char('c')],
     ];
     for keys in setups {
         for k in keys {
@@ -992,7 +1572,7 @@ fn no_size_panics_with_any_window_open() {
         for _ in 0..3 {
             press(&mut app, KeyCode::Esc);
         }
-        assert!(app.overlay.is_none());
+        assert!(app.overlay.is_none(), "{keys:?}");
     }
 }
 
@@ -1229,6 +1809,72 @@ fn the_real_worker_shows_what_query_top10_returns() {
         };
         let ranks: Vec<i64> = rows.iter().map(|r| r.rank).collect();
         assert_eq!(ranks, (1..=rows.len() as i64).collect::<Vec<_>>());
+    }
+}
+
+#[test]
+fn the_lineage_window_adds_up_to_what_explain_returns() {
+    let fx = fixture();
+    let version = Warehouse::new(&fx.wh).current().unwrap();
+    let mut app = App::new(
+        Info::from_version(&version, "fixture"),
+        std::env::temp_dir(),
+        (160, 50),
+    );
+    let check = Session::open(version.clone()).unwrap();
+    let (tx, rx) = mpsc::channel();
+    let worker = Worker::spawn(Session::open(version).unwrap(), move |r| {
+        let _ = tx.send(r);
+    })
+    .unwrap();
+    settle(&mut app, &worker, &rx);
+    for row in [0, 9] {
+        while app.top10_rows.cursor < row {
+            press_real(&mut app, &worker, &rx, KeyCode::Down);
+        }
+        press_real(&mut app, &worker, &rx, KeyCode::Enter);
+        let Some(Window::Lineage(v)) = app.windows.last() else {
+            panic!("no lineage window")
+        };
+        let want = top10::lineage::explain(&check, v.date, &v.country, v.show, None).unwrap();
+        let key = app.window_key().unwrap();
+        let Data::Explain(got, _) = &app.loaded(&key).unwrap().data else {
+            panic!("no explanation")
+        };
+        assert_eq!(**got, want, "the worker calls lineage::explain");
+        let t = &want.events_table;
+        let kept: Vec<&Vec<Cell>> = t
+            .rows
+            .iter()
+            .filter(|r| r[0] == Cell::Text("kept".into()))
+            .collect();
+        let secs: i64 = kept
+            .iter()
+            .map(|r| match r[6] {
+                Cell::Int(i) => i,
+                _ => 0,
+            })
+            .sum();
+        let agg = want.aggregate.as_ref().unwrap();
+        assert_eq!(secs, agg.total_watch_seconds, "kept events add up");
+        let s = screen(&app, 160, 50);
+        assert!(
+            s.contains(&format!(
+                "{} raw rows: {} kept · ",
+                t.rows.len(),
+                kept.len()
+            )),
+            "{s}"
+        );
+        assert!(
+            s.contains(&format!(
+                "Ranked #{} in the published Top 10: {secs} watch seconds",
+                row + 1
+            )),
+            "{s}"
+        );
+        press_real(&mut app, &worker, &rx, KeyCode::Esc);
+        assert!(app.overlay.is_none());
     }
 }
 
@@ -1564,6 +2210,19 @@ fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
     }
     tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
     tmux.wait_for("the window closed", |s| !s.contains("Quality · "));
+
+    // Enter on the first Top 10 row: its lineage, filled by the worker.
+    tmux.cmd(&["send-keys", "-t", "t", "Enter"]);
+    let s = tmux.wait_for("the lineage window", |s| {
+        s.contains("Lineage · ") && s.contains("raw rows: ") && !s.contains("loading")
+    });
+    assert!(s.contains(&want2[0]), "{}: {s}", want2[0]);
+    assert!(s.contains("Ranked #1 in the published Top 10"), "{s}");
+    assert!(s.contains("Path  raw rows "), "{s}");
+    tmux.cmd(&["send-keys", "-t", "t", "Escape"]);
+    tmux.wait_for("the lineage window closed", |s| {
+        !s.contains("Lineage · ") && s.contains("# ±")
+    });
 
     tmux.cmd(&["send-keys", "-t", "t", "q"]);
     let deadline = Instant::now() + Duration::from_secs(10);

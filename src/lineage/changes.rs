@@ -40,7 +40,7 @@ pub fn publication_time(date: NaiveDate, tz: &str) -> Result<NaiveDateTime> {
 }
 
 /// A show whose rank changed since publication.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Moved {
     pub show_id: i64,
     pub title: Option<String>,
@@ -54,7 +54,7 @@ pub struct Moved {
     pub arrivals_table: Table,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Changes {
     pub date: NaiveDate,
     pub country: String,
@@ -64,10 +64,12 @@ pub struct Changes {
     pub published: Json,
     pub now: Json,
     pub moved: Vec<Moved>,
+    /// The published list (`queries/top10.sql` on the rebuilt date).
     #[serde(skip)]
-    published_table: Table,
+    pub published_table: Table,
+    /// The list now.
     #[serde(skip)]
-    now_table: Table,
+    pub now_table: Table,
 }
 
 fn ranks(t: &Table) -> Vec<(i64, i64, Option<String>, i64)> {

@@ -67,7 +67,7 @@ pub struct MergedId {
 }
 
 /// The full explanation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct Explanation {
     pub date: NaiveDate,
     pub country: String,

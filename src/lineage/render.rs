@@ -10,11 +10,12 @@ use crate::cli::Format;
 use crate::output::{Cell, Table};
 
 /// Hours with one decimal, the unit the Top 10 is published in.
-fn hours(seconds: i64) -> String {
+pub fn hours(seconds: i64) -> String {
     format!("{:.1} h", seconds as f64 / 3600.0)
 }
 
-fn headline(e: &Explanation) -> String {
+/// The first line: the show, its kind, the key.
+pub fn headline(e: &Explanation) -> String {
     let title = e.title.as_deref().unwrap_or("(not in dim_shows)");
     let kind = match e.is_original {
         Some(true) => "original",
@@ -38,7 +39,8 @@ fn headline(e: &Explanation) -> String {
     )
 }
 
-fn verdict(e: &Explanation) -> String {
+/// The second line: ranked #n, excluded by a rule, or not watched.
+pub fn verdict(e: &Explanation) -> String {
     match (&e.aggregate, e.status) {
         (Some(a), "ranked") => format!(
             "Ranked #{} {}: {} watch seconds ({}), {} viewers.",

@@ -142,7 +142,19 @@ fn select_files<'a>(lake: &'a Lake, opts: &BuildOptions) -> Vec<&'a RawFile> {
         .collect()
 }
 
+/// Whether builds hide their spinner: the explorer owns the terminal while
+/// it rebuilds a date for `c` (changes since publication).
+static PROGRESS_HIDDEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Hide (or show again) the spinner of every build in this process.
+pub fn set_progress_hidden(hidden: bool) {
+    PROGRESS_HIDDEN.store(hidden, std::sync::atomic::Ordering::Relaxed);
+}
+
 fn spinner() -> ProgressBar {
+    if PROGRESS_HIDDEN.load(std::sync::atomic::Ordering::Relaxed) {
+        return ProgressBar::hidden();
+    }
     let p = ProgressBar::new_spinner();
     p.set_style(
         ProgressStyle::with_template("{spinner} building: {msg} [{elapsed}]")

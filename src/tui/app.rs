@@ -18,6 +18,7 @@ use super::countries::CountryList;
 use super::data::{self, CountryRow, Data, Key, Loaded, Metric, Outcome, Response};
 use super::export::{self, ExportFormat};
 use super::layout::{self, Areas};
+use super::lineage::{self, ChangesView, LineageView, WhyNotView, Window};
 use super::panes;
 use crate::checks::Check;
 use crate::warehouse::Version;
@@ -77,6 +78,8 @@ pub enum Overlay {
     Export,
     /// The quality window (`d`); its state is [`App::quality`].
     Quality,
+    /// The top of the lineage window stack ([`App::windows`]).
+    Window,
 }
 
 /// How keys are read right now (see `event::to_action`).
@@ -91,6 +94,13 @@ pub enum Mode {
     ExportPrompt,
     /// The quality window: ↑/↓ move, Enter opens a check's offenders.
     Quality,
+    /// The lineage window: ↑/↓ move in the source events, Enter opens an
+    /// event's versions, `o` sorts.
+    Lineage,
+    /// Typing the "why not?" title search.
+    WhyNot,
+    /// What changed since publication: keys scroll.
+    Changes,
 }
 
 /// Everything that can happen to the explorer: keys and mouse (mapped by
@@ -130,6 +140,12 @@ pub enum Action {
     ShowHelp,
     /// Open or close the quality window (d).
     ShowQuality,
+    /// Sort the lineage window's source events by the next column (o).
+    CycleSort,
+    /// The "why not?" prompt (w).
+    WhyNot,
+    /// What changed since publication (c).
+    ShowChanges,
     StartExport,
     Export(ExportFormat),
     /// Ask again for what failed.
@@ -213,6 +229,8 @@ pub struct App {
     pub top10_rows: Rows,
     pub wow_rows: Rows,
     pub quality: QualityView,
+    /// The lineage windows, the one shown last; Esc closes one level.
+    pub windows: Vec<Window>,
     pub cache: HashMap<Key, Arc<Loaded>>,
     pub errors: HashMap<Key, String>,
     pub pending: HashSet<Key>,
@@ -264,6 +282,7 @@ impl App {
             top10_rows: Rows::default(),
             wow_rows: Rows::default(),
             quality: QualityView::default(),
+            windows: Vec::new(),
             cache: HashMap::new(),
             errors: HashMap::new(),
             pending: HashSet::new(),
@@ -283,6 +302,12 @@ impl App {
         match self.overlay {
             Some(Overlay::Export) => Mode::ExportPrompt,
             Some(Overlay::Quality) => Mode::Quality,
+            Some(Overlay::Window) => match self.windows.last() {
+                Some(Window::Lineage(_)) => Mode::Lineage,
+                Some(Window::WhyNot(_)) => Mode::WhyNot,
+                Some(Window::Changes(_)) => Mode::Changes,
+                None => Mode::Overlay,
+            },
             Some(_) => Mode::Overlay,
             None if self.countries.editing => Mode::Filter,
             None => Mode::Normal,
@@ -325,7 +350,16 @@ impl App {
         let mut keys: Vec<Key> = self.needed().into();
         keys.push(self.quality_key());
         keys.extend(self.offenders_key());
+        keys.extend(self.window_key());
         keys
+    }
+
+    /// The data of the lineage window shown, if one is.
+    pub fn window_key(&self) -> Option<Key> {
+        match (self.overlay, self.windows.last()) {
+            (Some(Overlay::Window), Some(w)) => Some(w.key()),
+            _ => None,
+        }
     }
 
     /// Requests queued since the last call, for the worker.
@@ -343,10 +377,12 @@ impl App {
         self.shown().iter().any(|k| self.pending.contains(k))
     }
 
-    /// Whether every pane of the view has its answer (data or error).
+    /// Whether every pane of the view (and the lineage window shown) has
+    /// its answer (data or error).
     pub fn is_complete(&self) -> bool {
         self.needed()
             .iter()
+            .chain(self.window_key().as_ref())
             .all(|k| self.cache.contains_key(k) || self.errors.contains_key(k))
     }
 
@@ -449,6 +485,18 @@ impl App {
                 self.focus = Pane::Country;
                 self.countries.editing = true;
             }
+            Action::FilterInput(c) if self.mode() == Mode::WhyNot => {
+                if let Some(Window::WhyNot(v)) = self.windows.last_mut() {
+                    v.query.push(c);
+                    v.cursor = 0;
+                }
+            }
+            Action::FilterBackspace if self.mode() == Mode::WhyNot => {
+                if let Some(Window::WhyNot(v)) = self.windows.last_mut() {
+                    v.query.pop();
+                    v.cursor = 0;
+                }
+            }
             Action::FilterInput(c) => {
                 self.countries.filter.push(c);
                 self.countries.refilter();
@@ -464,17 +512,53 @@ impl App {
                 self.quality.sql = !self.quality.sql;
                 self.quality.scroll = 0;
             }
+            Action::ShowSql if self.overlay == Some(Overlay::Window) => {
+                match self.windows.last_mut() {
+                    Some(Window::Lineage(v)) => {
+                        v.sql = !v.sql;
+                        v.versions = false;
+                        v.scroll = 0;
+                    }
+                    Some(Window::Changes(v)) => {
+                        v.sql = !v.sql;
+                        v.scroll = 0;
+                    }
+                    _ => {}
+                }
+            }
             Action::ShowSql => {
                 self.overlay = match self.overlay {
-                    Some(Overlay::Sql { .. }) => None,
+                    Some(Overlay::Sql { .. }) => self.under_overlay(),
                     _ => Some(Overlay::Sql { scroll: 0 }),
                 }
             }
             Action::ShowHelp => {
                 self.overlay = match self.overlay {
-                    Some(Overlay::Help { .. }) => None,
+                    Some(Overlay::Help { .. }) => self.under_overlay(),
                     _ => Some(Overlay::Help { scroll: 0 }),
                 }
+            }
+            Action::CycleSort => {
+                if let Some(Window::Lineage(v)) = self.windows.last_mut() {
+                    v.sort = v.sort.next();
+                    v.cursor = 0;
+                }
+            }
+            Action::WhyNot => {
+                self.open(Window::WhyNot(WhyNotView {
+                    date: self.date,
+                    country: self.country.clone(),
+                    query: String::new(),
+                    cursor: 0,
+                }));
+            }
+            Action::ShowChanges => {
+                self.open(Window::Changes(ChangesView {
+                    date: self.date,
+                    country: self.country.clone(),
+                    scroll: 0,
+                    sql: false,
+                }));
             }
             Action::ShowQuality => {
                 if self.overlay == Some(Overlay::Quality) {
@@ -502,6 +586,149 @@ impl App {
         self.sync();
     }
 
+    /// What shows when the help or SQL window closes: the lineage window
+    /// under it, or the panes.
+    fn under_overlay(&self) -> Option<Overlay> {
+        (!self.windows.is_empty()).then_some(Overlay::Window)
+    }
+
+    /// Open a lineage window over what is shown (a window, or the panes).
+    fn open(&mut self, w: Window) {
+        if self.overlay != Some(Overlay::Window) {
+            self.windows.clear();
+        }
+        self.windows.push(w);
+        self.overlay = Some(Overlay::Window);
+        self.countries.editing = false;
+    }
+
+    /// How many rows the shown window moves through: its source events,
+    /// or the titles matching the why-not search.
+    fn window_events(&self) -> usize {
+        match self.windows.last() {
+            Some(Window::Lineage(v)) => match self.cache.get(&v.key()).map(|l| &l.data) {
+                Some(Data::Explain(e, _)) => e.events_table.rows.len(),
+                _ => 0,
+            },
+            Some(Window::WhyNot(v)) => match self.cache.get(&Key::ShowTitles).map(|l| &l.data) {
+                Some(Data::ShowTitles(t)) => lineage::matches(t, &v.query).len(),
+                _ => 0,
+            },
+            _ => 0,
+        }
+    }
+
+    /// Move or scroll in the shown lineage window.
+    fn window_step(&mut self, delta: i64, jump: bool) {
+        let n = self.window_events();
+        match self.windows.last_mut() {
+            Some(Window::Lineage(v)) if v.versions || v.sql => {
+                v.scroll = if jump {
+                    if delta > 0 { u16::MAX } else { 0 }
+                } else {
+                    (i64::from(v.scroll) + delta).clamp(0, i64::from(u16::MAX)) as u16
+                };
+            }
+            Some(
+                Window::Lineage(LineageView { cursor, .. })
+                | Window::WhyNot(WhyNotView { cursor, .. }),
+            ) => {
+                *cursor = if jump {
+                    if delta > 0 { n.saturating_sub(1) } else { 0 }
+                } else {
+                    clamp_step(*cursor, delta, n)
+                };
+            }
+            Some(Window::Changes(v)) => {
+                v.scroll = if jump {
+                    if delta > 0 { u16::MAX } else { 0 }
+                } else {
+                    (i64::from(v.scroll) + delta).clamp(0, i64::from(u16::MAX)) as u16
+                };
+            }
+            None => {}
+        }
+    }
+
+    /// Enter in a lineage window: an event's versions, or the show chosen
+    /// in the "why not?" prompt.
+    fn window_enter(&mut self) {
+        let n = self.window_events();
+        let chosen = match (self.windows.last(), self.cache.get(&Key::ShowTitles)) {
+            (Some(Window::WhyNot(v)), Some(l)) => match &l.data {
+                Data::ShowTitles(t) => lineage::matches(t, &v.query)
+                    .get(v.cursor)
+                    .map(|&i| (v.date, v.country.clone(), t[i].0)),
+                _ => None,
+            },
+            _ => None,
+        };
+        match self.windows.last_mut() {
+            Some(Window::Lineage(v)) if !v.versions && !v.sql && n > 0 => {
+                v.versions = true;
+                v.scroll = 0;
+            }
+            Some(Window::WhyNot(_)) => {
+                if let Some((date, country, show)) = chosen {
+                    self.windows.pop();
+                    self.windows
+                        .push(Window::Lineage(LineageView::new(date, &country, show)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Esc in a lineage window: close its inner view, else the window.
+    fn window_escape(&mut self) {
+        match self.windows.last_mut() {
+            Some(Window::Lineage(v)) if v.versions || v.sql => {
+                v.versions = false;
+                v.sql = false;
+                v.scroll = 0;
+            }
+            Some(Window::Changes(v)) if v.sql => {
+                v.sql = false;
+                v.scroll = 0;
+            }
+            _ => {
+                self.windows.pop();
+                if self.windows.is_empty() {
+                    self.overlay = None;
+                }
+            }
+        }
+    }
+
+    /// Enter on a Top 10 or week-over-week row: its lineage.
+    fn open_lineage(&mut self) {
+        let show =
+            match self.focus {
+                Pane::Top10 => self.pane_key(Pane::Top10).and_then(|k| {
+                    match self.cache.get(&k).map(|l| &l.data) {
+                        Some(Data::Top10(rows)) => {
+                            rows.get(self.top10_rows.cursor).map(|r| r.show_id)
+                        }
+                        _ => None,
+                    }
+                }),
+                Pane::Wow => self.pane_key(Pane::Wow).and_then(|k| {
+                    match self.cache.get(&k).map(|l| &l.data) {
+                        Some(Data::Wow(w)) => w.rows.get(self.wow_rows.cursor).map(|r| r.show_id),
+                        _ => None,
+                    }
+                }),
+                _ => None,
+            };
+        if let Some(show) = show {
+            self.open(Window::Lineage(LineageView::new(
+                self.date,
+                &self.country,
+                show,
+            )));
+        }
+    }
+
     fn focus(&mut self, p: Pane) {
         self.focus = p;
         if p != Pane::Country {
@@ -518,6 +745,10 @@ impl App {
     }
 
     fn step(&mut self, delta: i64) {
+        if self.overlay == Some(Overlay::Window) {
+            self.window_step(delta, false);
+            return;
+        }
         if let Some(Overlay::Help { .. } | Overlay::Sql { .. } | Overlay::Quality) = self.overlay {
             self.scroll_overlay(delta as i32);
             return;
@@ -541,6 +772,10 @@ impl App {
     }
 
     fn jump(&mut self, to_end: bool) {
+        if self.overlay == Some(Overlay::Window) {
+            self.window_step(if to_end { 1 } else { -1 }, true);
+            return;
+        }
         match self.focus {
             Pane::Date | Pane::Share => {
                 let d = if to_end {
@@ -568,6 +803,10 @@ impl App {
     }
 
     fn scroll_overlay(&mut self, delta: i32) {
+        if self.overlay == Some(Overlay::Window) {
+            self.window_step(i64::from(delta), false);
+            return;
+        }
         if self.overlay == Some(Overlay::Quality) {
             let q = &mut self.quality;
             if q.offenders.is_some() || q.sql {
@@ -584,6 +823,10 @@ impl App {
     }
 
     fn enter(&mut self) {
+        if self.overlay == Some(Overlay::Window) {
+            self.window_enter();
+            return;
+        }
         if self.overlay == Some(Overlay::Quality) {
             let check = self
                 .checks()
@@ -602,8 +845,8 @@ impl App {
                 }
                 self.countries.editing = false;
             }
-            // The lineage pane will open here; until then Enter does nothing.
-            Pane::Top10 | Pane::Date | Pane::Wow | Pane::Share => {}
+            Pane::Top10 | Pane::Wow => self.open_lineage(),
+            Pane::Date | Pane::Share => {}
         }
     }
 
@@ -617,8 +860,10 @@ impl App {
                 self.quality.offenders = None;
             }
             self.quality.scroll = 0;
+        } else if self.overlay == Some(Overlay::Window) {
+            self.window_escape();
         } else if self.overlay.is_some() {
-            self.overlay = None;
+            self.overlay = self.under_overlay();
         } else if self.countries.editing || !self.countries.filter.is_empty() {
             self.countries.editing = false;
             self.countries.filter.clear();
@@ -629,8 +874,11 @@ impl App {
     }
 
     fn click(&mut self, x: u16, y: u16) {
+        if self.overlay == Some(Overlay::Window) {
+            return;
+        }
         if self.overlay.is_some() {
-            self.overlay = None;
+            self.overlay = self.under_overlay();
             return;
         }
         let Some(a) = self.areas() else { return };

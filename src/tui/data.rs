@@ -12,6 +12,8 @@ use anyhow::{Context, Result};
 use chrono::NaiveDate;
 
 use crate::checks::Check;
+use crate::lineage::Explanation;
+use crate::lineage::changes::Changes;
 use crate::output::{Cell, Table};
 use crate::queries::Sql;
 
@@ -71,6 +73,13 @@ pub enum Key {
     Quality(NaiveDate),
     /// The rows behind one check of a date (see [`offenders_sql`]).
     Offenders(NaiveDate, String),
+    /// The lineage of one (date, country, show): `lineage::explain`.
+    Explain(NaiveDate, String, i64),
+    /// Every show of dim_shows with its title, for the "why not?" prompt.
+    ShowTitles,
+    /// The Top 10 of a date and country as published and now:
+    /// `lineage::changes::changes`.
+    Changes(NaiveDate, String),
 }
 
 impl Key {
@@ -83,6 +92,11 @@ impl Key {
             Key::Share => "originals share".to_string(),
             Key::Quality(d) => format!("quality checks of {d}"),
             Key::Offenders(d, c) => format!("offenders of {c} on {d}"),
+            Key::Explain(d, c, s) => format!("lineage of show {s} in {c} on {d}"),
+            Key::ShowTitles => "show titles".to_string(),
+            Key::Changes(d, c) => {
+                format!("changes since publication in {c} on {d} (rebuilding the date)")
+            }
         }
     }
 }
@@ -240,6 +254,12 @@ pub enum Data {
     Quality(Vec<Check>),
     /// The rows of an offenders query.
     Offenders(Table),
+    /// The lineage of one key, and how long `lineage::explain` took.
+    Explain(Box<Explanation>, Duration),
+    /// (show_id, title) of every titled show, by title.
+    ShowTitles(Vec<(i64, String)>),
+    /// Published vs now, and how long `lineage::changes::changes` took.
+    Changes(Box<Changes>, Duration),
 }
 
 /// A finished request: the typed data, the table to export and the SQL.
@@ -464,6 +484,15 @@ pub fn parse_share(t: &Table) -> Result<ShareData> {
         out.all[i].total += cell.total;
     }
     Ok(out)
+}
+
+/// Parse `queries/tui_show_titles.sql`.
+pub fn parse_show_titles(t: &Table) -> Result<Vec<(i64, String)>> {
+    let (id, title) = (col(t, "show_id")?, col(t, "title")?);
+    Ok(t.rows
+        .iter()
+        .filter_map(|r| Some((int(&r[id])?, text(&r[title])?)))
+        .collect())
 }
 
 #[cfg(test)]

@@ -43,6 +43,9 @@ fn key(k: &KeyEvent, mode: Mode) -> Option<Action> {
         Mode::Overlay => overlay_key(k),
         Mode::ExportPrompt => export_key(k),
         Mode::Quality => quality_key(k),
+        Mode::Lineage => lineage_key(k),
+        Mode::WhyNot => why_not_key(k),
+        Mode::Changes => changes_key(k),
         Mode::Normal => normal_key(k),
     }
 }
@@ -94,6 +97,49 @@ fn quality_key(k: &KeyEvent) -> Option<Action> {
     })
 }
 
+fn lineage_key(k: &KeyEvent) -> Option<Action> {
+    Some(match k.code {
+        KeyCode::Char('o') => Action::CycleSort,
+        KeyCode::Enter => Action::Enter,
+        KeyCode::Home => Action::Home,
+        KeyCode::End => Action::End,
+        _ => return changes_key(k),
+    })
+}
+
+fn changes_key(k: &KeyEvent) -> Option<Action> {
+    Some(match k.code {
+        KeyCode::Char('q') => Action::Quit,
+        KeyCode::Esc => Action::Escape,
+        KeyCode::Char('?') => Action::ShowHelp,
+        KeyCode::Char('s') => Action::ShowSql,
+        KeyCode::Char('r') => Action::Retry,
+        KeyCode::Char('w') => Action::WhyNot,
+        KeyCode::Char('c') => Action::ShowChanges,
+        KeyCode::Up | KeyCode::Char('k') => Action::Up,
+        KeyCode::Down | KeyCode::Char('j') => Action::Down,
+        KeyCode::Home => Action::Home,
+        KeyCode::End => Action::End,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown | KeyCode::Char(' ') => Action::PageDown,
+        _ => return None,
+    })
+}
+
+fn why_not_key(k: &KeyEvent) -> Option<Action> {
+    Some(match k.code {
+        KeyCode::Char(c) => Action::FilterInput(c),
+        KeyCode::Backspace => Action::FilterBackspace,
+        KeyCode::Enter => Action::Enter,
+        KeyCode::Esc => Action::Escape,
+        KeyCode::Up => Action::Up,
+        KeyCode::Down => Action::Down,
+        KeyCode::PageUp => Action::PageUp,
+        KeyCode::PageDown => Action::PageDown,
+        _ => return None,
+    })
+}
+
 fn export_key(k: &KeyEvent) -> Option<Action> {
     Some(match k.code {
         KeyCode::Char('c') => Action::Export(ExportFormat::Csv),
@@ -128,6 +174,8 @@ fn normal_key(k: &KeyEvent) -> Option<Action> {
         KeyCode::Char('s') => Action::ShowSql,
         KeyCode::Char('?') => Action::ShowHelp,
         KeyCode::Char('d') => Action::ShowQuality,
+        KeyCode::Char('w') => Action::WhyNot,
+        KeyCode::Char('c') => Action::ShowChanges,
         KeyCode::Char('e') => Action::StartExport,
         KeyCode::Char('r') => Action::Retry,
         KeyCode::Char('1') => Action::Focus(Pane::Date),
@@ -164,6 +212,9 @@ mod tests {
             Mode::Overlay,
             Mode::ExportPrompt,
             Mode::Quality,
+            Mode::Lineage,
+            Mode::WhyNot,
+            Mode::Changes,
         ] {
             assert_eq!(to_action(&ctrl_c, mode), Some(Action::Quit));
         }

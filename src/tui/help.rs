@@ -33,6 +33,11 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
             ("s", "show the SQL behind the focused pane"),
             ("d", "data quality of the selected date"),
             (
+                "w",
+                "why not? a show's rank, gap to #10 or rule (fuzzy title)",
+            ),
+            ("c", "what changed in the Top 10 since publication"),
+            (
                 "e",
                 "export the focused pane's rows (then c = CSV, j = JSON)",
             ),
@@ -62,10 +67,7 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         "Top 10 and week-over-week panes",
         &[
             ("↑ / ↓", "move the row cursor"),
-            (
-                "Enter",
-                "(Top 10) reserved for the lineage pane: no effect yet",
-            ),
+            ("Enter", "the row's lineage: verdict, path, source events"),
         ],
     ),
     (
@@ -93,6 +95,31 @@ pub const KEYS: &[(&str, &[(&str, &str)])] = &[
         ],
     ),
     (
+        "Lineage window (Enter on a row)",
+        &[
+            ("↑ / ↓ / PgUp / PgDn", "move in the source events"),
+            ("Home / End", "first / last event"),
+            (
+                "o",
+                "sort by event_id · ingestion_ts · watch_seconds · status",
+            ),
+            ("Enter", "every raw version of the event, and which won"),
+            ("s", "the SQL of lineage::explain, with parameters"),
+            ("w / c", "why not? / changes since publication"),
+            ("Esc", "back one level"),
+        ],
+    ),
+    (
+        "Why not? (w) and changes (c)",
+        &[
+            ("type", "fuzzy search by title; ↑/↓ choose"),
+            ("Enter", "explain the show on the selected date and country"),
+            ("↑ / ↓ / PgUp / PgDn", "scroll the changes"),
+            ("s", "(changes) the SQL"),
+            ("Esc", "back one level"),
+        ],
+    ),
+    (
         "In this window and the SQL window",
         &[("↑ / ↓ / PgUp / PgDn", "scroll"), ("Esc", "close")],
     ),
@@ -109,6 +136,31 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
         ],
         Mode::Overlay => vec![("↑↓ PgUp PgDn", "scroll"), ("Esc", "close"), ("q", "quit")],
         Mode::ExportPrompt => vec![("c", "CSV"), ("j", "JSON"), ("Esc", "cancel")],
+        Mode::Lineage if in_lineage_detail(app) => {
+            vec![("↑↓ PgUp PgDn", "scroll"), ("Esc", "back"), ("q", "quit")]
+        }
+        Mode::Lineage => vec![
+            ("↑↓", "event"),
+            ("Enter", "versions"),
+            ("o", "sort"),
+            ("s", "SQL"),
+            ("w", "why not?"),
+            ("c", "changes"),
+            ("Esc", "back"),
+        ],
+        Mode::WhyNot => vec![
+            ("type", "title"),
+            ("↑↓", "choose"),
+            ("Enter", "explain"),
+            ("Esc", "back"),
+        ],
+        Mode::Changes => vec![
+            ("↑↓ PgUp PgDn", "scroll"),
+            ("s", "SQL"),
+            ("w", "why not?"),
+            ("Esc", "back"),
+            ("q", "quit"),
+        ],
         Mode::Quality if app.quality.offenders.is_some() || app.quality.sql => vec![
             ("↑↓ PgUp PgDn", "scroll"),
             ("←→", "day"),
@@ -132,12 +184,19 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
                     ("t", "latest"),
                 ],
                 Pane::Country => vec![("↑↓", "move"), ("Enter", "select"), ("/", "filter")],
-                Pane::Top10 => vec![("↑↓", "row"), ("←→", "day"), ("m", "metric")],
-                Pane::Wow => vec![("↑↓", "row"), ("←→", "day")],
+                Pane::Top10 => vec![
+                    ("↑↓", "row"),
+                    ("Enter", "lineage"),
+                    ("←→", "day"),
+                    ("m", "metric"),
+                ],
+                Pane::Wow => vec![("↑↓", "row"), ("Enter", "lineage"), ("←→", "day")],
                 Pane::Share => vec![("←→", "day"), ("g", "all countries")],
             };
             keys.extend([
                 ("s", "SQL"),
+                ("w", "why not"),
+                ("c", "changes"),
                 ("d", "quality"),
                 ("e", "export"),
                 ("Tab", "pane"),
@@ -147,6 +206,14 @@ pub fn footer_keys(app: &App) -> Vec<(&'static str, &'static str)> {
             keys
         }
     }
+}
+
+/// Whether the lineage window shows an event's versions or its SQL.
+fn in_lineage_detail(app: &App) -> bool {
+    matches!(
+        app.windows.last(),
+        Some(super::lineage::Window::Lineage(v)) if v.versions || v.sql
+    )
 }
 
 /// The help window's lines.

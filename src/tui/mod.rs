@@ -22,6 +22,7 @@ pub mod export;
 pub mod format;
 pub mod help;
 pub mod layout;
+pub mod lineage;
 pub mod panes;
 pub mod quality;
 pub mod sql_popup;
@@ -86,6 +87,9 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         let _ = execute!(stdout(), DisableMouseCapture);
         previous(info);
     }));
+    // From here the screen is the explorer's: a build on the worker (`c`
+    // rebuilds a date) must not draw its spinner over it.
+    crate::pipeline::set_progress_hidden(true);
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(stdout(), EnableMouseCapture);
     trace.mark("terminal_ready");
@@ -108,6 +112,7 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         });
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
+    crate::pipeline::set_progress_hidden(false);
     result.map(|()| ExitCode::from(EXIT_OK))
 }
 
@@ -120,10 +125,12 @@ fn event_loop(
 ) -> Result<()> {
     let mut dirty = true;
     loop {
+        // What is wanted first, so that a thread taking a new key at once
+        // does not drop it as unwanted.
+        worker.set_wanted(app.wanted());
         for key in app.take_requests() {
             worker.request(key);
         }
-        worker.set_wanted(app.wanted());
         if app.should_quit {
             return Ok(());
         }

@@ -62,11 +62,16 @@ pub fn key_lines(app: &App, key: &Key) -> Vec<Line<'static>> {
                 format!("queries/{}.sql", run.sql.name),
                 Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
             ),
-            Span::raw(format!(
-                "  ran in {:.1} ms, {} rows",
-                run.elapsed.as_secs_f64() * 1000.0,
-                run.rows
-            )),
+            Span::raw(if run.elapsed.is_zero() {
+                // Run inside a library call, timed as a whole.
+                format!("  {} rows", run.rows)
+            } else {
+                format!(
+                    "  ran in {:.1} ms, {} rows",
+                    run.elapsed.as_secs_f64() * 1000.0,
+                    run.rows
+                )
+            }),
         ]));
         let params: Vec<Span> = run
             .params

@@ -1,6 +1,6 @@
 //! Drawing one frame from the [`App`]: the header (with the quality
 //! indicator), the five panes, the footer, and any window over them (help,
-//! SQL, export prompt, quality); below the
+//! SQL, export prompt, quality, lineage); below the
 //! minimum size, a message saying how large the window must be. Drawing
 //! only reads state.
 
@@ -12,7 +12,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Paragraph, Wrap};
 
 use super::app::{App, Overlay, Pane};
 use super::layout::{self, MIN_HEIGHT, MIN_WIDTH};
-use super::{format, help, panes, quality, sql_popup};
+use super::{format, help, lineage, panes, quality, sql_popup};
 
 /// Draw the whole frame.
 pub fn render(app: &App, f: &mut Frame) {
@@ -36,6 +36,7 @@ pub fn render(app: &App, f: &mut Frame) {
         Some(Overlay::Sql { scroll }) => sql_popup::render(app, f, area, scroll),
         Some(Overlay::Export) => export_prompt(app, f, area),
         Some(Overlay::Quality) => quality::render(app, f, area),
+        Some(Overlay::Window) => lineage::render(app, f, area),
         None => {}
     }
 }
@@ -102,7 +103,24 @@ fn footer(app: &App, f: &mut Frame, area: Rect) {
         )),
         None => {
             let mut spans = vec![Span::raw(" ")];
-            for (k, what) in help::footer_keys(app) {
+            let mut keys = help::footer_keys(app);
+            // On narrow terminals, drop the keys the help lists anyway,
+            // keeping help and quit in sight.
+            let width = |keys: &[(&str, &str)]| -> usize {
+                1 + keys
+                    .iter()
+                    .map(|(k, w)| k.chars().count() + w.chars().count() + 3)
+                    .sum::<usize>()
+            };
+            for drop in ["e", "Tab", "d", "←→", "t"] {
+                if width(&keys) <= usize::from(area.width) || keys.len() <= 4 {
+                    break;
+                }
+                // The pane's first key stays.
+                let first = keys[0].0;
+                keys.retain(|(k, _)| *k != drop || *k == first);
+            }
+            for (k, what) in keys {
                 spans.push(Span::styled(
                     k,
                     Style::new().fg(Color::Yellow).add_modifier(Modifier::BOLD),

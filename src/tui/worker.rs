@@ -267,5 +267,103 @@ pub fn run(session: &Session, key: &Key) -> Result<Loaded> {
                 runs,
             })
         }
+        Key::Explain(date, country, show) => {
+            let t = Instant::now();
+            let e = crate::lineage::explain(session, *date, country, *show, None)?;
+            let elapsed = t.elapsed();
+            Ok(Loaded {
+                table: e.events_table.clone(),
+                runs: explain_runs(&e),
+                data: Data::Explain(Box::new(e), elapsed),
+            })
+        }
+        Key::ShowTitles => {
+            let table = timed(session, queries::TUI_SHOW_TITLES, &[], &mut runs)?;
+            Ok(Loaded {
+                data: Data::ShowTitles(data::parse_show_titles(&table)?),
+                table,
+                runs,
+            })
+        }
+        Key::Changes(date, country) => {
+            // The date is rebuilt from the lake as of its publication, in a
+            // temporary warehouse that is removed afterwards.
+            let lake = std::path::PathBuf::from(&session.version.manifest.lake);
+            let t = Instant::now();
+            let c = crate::lineage::changes::changes(session, &lake, *date, country)?;
+            let elapsed = t.elapsed();
+            let d = date.to_string();
+            let p = |v: &str| crate::db::literal(v);
+            let mut runs = vec![
+                untimed(queries::CHANGES_TIMEZONE, vec![p(country)], 1),
+                untimed(
+                    queries::TOP10,
+                    vec![p(&d), p(country)],
+                    c.now_table.rows.len(),
+                ),
+            ];
+            let at = c.published_at.to_string();
+            for m in &c.moved {
+                runs.push(untimed(
+                    queries::CHANGES_ARRIVALS,
+                    vec![p(&d), p(country), m.show_id.to_string(), p(&at)],
+                    m.arrivals_table.rows.len(),
+                ));
+            }
+            Ok(Loaded {
+                table: c.now_table.clone(),
+                runs,
+                data: Data::Changes(Box::new(c), elapsed),
+            })
+        }
     }
+}
+
+/// A query run inside a library call, which times the call as a whole.
+fn untimed(sql: Sql, params: Vec<String>, rows: usize) -> SqlRun {
+    SqlRun {
+        sql,
+        params,
+        elapsed: std::time::Duration::ZERO,
+        rows,
+    }
+}
+
+/// The queries `lineage::explain` ran for `e`, with their parameters.
+fn explain_runs(e: &crate::lineage::Explanation) -> Vec<SqlRun> {
+    let (d, c) = (
+        crate::db::literal(&e.date.to_string()),
+        crate::db::literal(&e.country),
+    );
+    let show = e.show_id.to_string();
+    let asked = e.requested_show_id.unwrap_or(e.show_id).to_string();
+    let rank = e
+        .aggregate
+        .as_ref()
+        .and_then(|a| a.rank_in_country)
+        .unwrap_or(-10)
+        .to_string();
+    vec![
+        untimed(queries::EXPLAIN_CANONICAL, vec![asked], 1),
+        untimed(
+            queries::EXPLAIN_ROW,
+            vec![d.clone(), c.clone(), show.clone()],
+            1,
+        ),
+        untimed(
+            queries::EXPLAIN_MERGED_IDS,
+            vec![show.clone()],
+            e.merged_ids.len(),
+        ),
+        untimed(
+            queries::EXPLAIN_EVENTS,
+            vec![d.clone(), c.clone(), show],
+            e.events_table.rows.len(),
+        ),
+        untimed(
+            queries::EXPLAIN_NEIGHBOURS,
+            vec![d, c, rank],
+            e.neighbours.len(),
+        ),
+    ]
 }
