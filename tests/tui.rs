@@ -2256,3 +2256,78 @@ fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
 fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', "'\\''"))
 }
+
+// ------------------------------------------------------------ random use
+
+/// Tens of thousands of random inputs — keys, clicks, wheels, resizes down to
+/// 1×1 — through the same `to_action` → `update` path as real ones, with
+/// answers arriving at random moments (or never), and a frame drawn after
+/// every input: the explorer never panics. Seeded, so a failure replays.
+#[test]
+fn random_inputs_at_random_sizes_never_panic() {
+    use rand::{Rng, SeedableRng};
+    let keys = [
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Backspace,
+    ];
+    let chars: Vec<char> = "abcdefghijklmnoprstuvwxyz0123456789[]/?é "
+        .chars()
+        .collect();
+    let export_dir = TempDir::new().unwrap();
+    let mut rng = rand_pcg::Pcg64Mcg::seed_from_u64(7);
+    let (mut w, mut h) = (80u16, 24u16);
+    let mut app = App::new(info(), export_dir.path().to_path_buf(), (w, h));
+    for _ in 0..20_000 {
+        let ev = match rng.random_range(0..100) {
+            0..=54 => Event::Key(KeyEvent::new(
+                keys[rng.random_range(0..keys.len())],
+                KeyModifiers::NONE,
+            )),
+            55..=79 => Event::Key(KeyEvent::new(
+                KeyCode::Char(chars[rng.random_range(0..chars.len())]),
+                KeyModifiers::NONE,
+            )),
+            80..=89 => Event::Mouse(MouseEvent {
+                kind: match rng.random_range(0..3) {
+                    0 => MouseEventKind::Down(MouseButton::Left),
+                    1 => MouseEventKind::ScrollDown,
+                    _ => MouseEventKind::ScrollUp,
+                },
+                column: rng.random_range(0..w.max(1) + 5),
+                row: rng.random_range(0..h.max(1) + 5),
+                modifiers: KeyModifiers::NONE,
+            }),
+            _ => {
+                (w, h) = match rng.random_range(0..4) {
+                    0 => (rng.random_range(1..8), rng.random_range(1..6)),
+                    1 => (rng.random_range(60..70), rng.random_range(18..22)),
+                    _ => (rng.random_range(1..220), rng.random_range(1..70)),
+                };
+                Event::Resize(w, h)
+            }
+        };
+        if let Some(a) = event::to_action(&ev, app.mode()) {
+            app.update(a);
+        }
+        // Answers come late, in part, or not at all.
+        if rng.random_range(0..3) > 0 {
+            serve(&mut app);
+        }
+        let _ = screen(&app, w, h);
+        if app.should_quit {
+            app = App::new(info(), export_dir.path().to_path_buf(), (w, h));
+            app.update(Action::Resize(w, h));
+        }
+    }
+}
