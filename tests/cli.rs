@@ -1214,3 +1214,59 @@ fn an_unwritable_warehouse_is_a_clear_error() {
     assert_one_line_error(&o, &["cannot create warehouse folder", "wh-file"]);
     assert_eq!(std::fs::read(&wh).unwrap(), b"not a folder");
 }
+
+/// Queries running while builds keep switching versions always see one
+/// whole version: every answer is the full build's or the as-of build's,
+/// never an error or a mix.
+#[test]
+fn readers_see_one_version_while_builds_switch() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
+    let query = || {
+        run(&[
+            "query",
+            "top10",
+            "--warehouse",
+            w,
+            "--date",
+            "2026-09-10",
+            "--country",
+            "US",
+            "--format",
+            "csv",
+        ])
+    };
+    let as_of = ["--as-of", "2026-09-11T02:00:00"];
+    let args = vec!["build", "--lake", l, "--warehouse", w];
+    assert!(run(&[&args[..], &as_of[..]].concat()).status.success());
+    let early = stdout(&query());
+    assert!(run(&args).status.success());
+    let full = stdout(&query());
+    assert_ne!(early, full, "late rows change the list");
+
+    let bin = assert_cmd::cargo::cargo_bin("top10");
+    let builder = std::thread::spawn({
+        let (bin, l, w) = (bin.clone(), l.to_string(), w.to_string());
+        move || {
+            for i in 0..6 {
+                let mut c = std::process::Command::new(&bin);
+                c.args(["build", "--lake", &l, "--warehouse", &w]);
+                if i % 2 == 0 {
+                    c.args(["--as-of", "2026-09-11T02:00:00"]);
+                }
+                assert!(c.output().unwrap().status.success());
+            }
+        }
+    });
+    let mut seen = std::collections::BTreeSet::new();
+    while !builder.is_finished() {
+        let o = query();
+        assert!(o.status.success(), "{}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out == early || out == full, "a mixed answer: {out}");
+        seen.insert(out == full);
+    }
+    builder.join().unwrap();
+    assert!(!seen.is_empty(), "no query ran during the builds");
+}
