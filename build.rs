@@ -39,10 +39,12 @@ fn main() {
             .replace('\\', "/");
         rel.hash(&mut hasher);
         std::fs::read(f).unwrap().hash(&mut hasher);
+        // Relative to the manifest dir of the crate being compiled, not this
+        // checkout's absolute path: cargo reuses a build script's output for
+        // the same package checked out elsewhere (a CI clone, say).
         writeln!(
             code,
-            "    ({rel:?}, include_bytes!({:?})),",
-            f.to_string_lossy()
+            "    ({rel:?}, include_bytes!(concat!(env!(\"CARGO_MANIFEST_DIR\"), \"/sample_data/\", {rel:?}))),"
         )
         .unwrap();
     }
