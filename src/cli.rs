@@ -263,6 +263,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let opts = pipeline::BuildOptions {
                 range,
                 as_of: args.as_of,
+                quiet: false,
             };
             let manifest = pipeline::build(&args.lake, &wh, &opts)?;
             eprintln!("{}", manifest.summary(&wh));

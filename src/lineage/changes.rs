@@ -89,12 +89,14 @@ fn ranks(t: &Table) -> Vec<(i64, i64, Option<String>, i64)> {
         .collect()
 }
 
-/// Compare the published Top 10 with the current one.
+/// Compare the published Top 10 with the current one. `quiet` hides the
+/// spinner of the rebuild (the explorer owns the terminal).
 pub fn changes(
     now: &Session,
     lake: &std::path::Path,
     date: NaiveDate,
     country: &str,
+    quiet: bool,
 ) -> Result<Changes> {
     now.check_country(country)?;
     now.check_date(date)?;
@@ -111,6 +113,7 @@ pub fn changes(
     let opts = BuildOptions {
         range: Some(DateRange::new(date, date)?),
         as_of: Some(published_at),
+        quiet,
     };
     pipeline::build(lake, scratch.path(), &opts)
         .with_context(|| format!("rebuilding {date} as published at {published_at}"))?;

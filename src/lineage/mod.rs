@@ -404,7 +404,7 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
         // --changes (clap requires one of the two).
         let lake = lake_of(&version);
         let now = Session::open(version)?;
-        let c = changes::changes(&now, &lake, args.date, &args.country)?;
+        let c = changes::changes(&now, &lake, args.date, &args.country, false)?;
         let mut out = std::io::stdout().lock();
         changes::write(&c, args.format, &mut out)?;
         out.flush()?;
@@ -424,6 +424,7 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
             let opts = BuildOptions {
                 range: Some(DateRange::new(args.date, args.date)?),
                 as_of: Some(as_of),
+                quiet: false,
             };
             pipeline::build(&lake, scratch.path(), &opts)
                 .with_context(|| format!("rebuilding {} as of {as_of}", args.date))?;

@@ -51,6 +51,9 @@ pub struct BuildOptions {
     pub range: Option<DateRange>,
     /// Only rows ingested at or before this UTC time.
     pub as_of: Option<NaiveDateTime>,
+    /// No progress spinner: the caller owns the terminal (the explorer
+    /// rebuilding a date for `c`).
+    pub quiet: bool,
 }
 
 /// Rows per row group of the fact table: small, so a (date, country, show)
@@ -88,7 +91,7 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
     let name = warehouse.next_version_name()?;
     let staging = warehouse.staging(&lock, &name)?;
 
-    let progress = spinner();
+    let progress = spinner(opts.quiet);
     let mut timings = BTreeMap::new();
     timings.insert(
         "validate_lake".to_string(),
@@ -142,17 +145,8 @@ fn select_files<'a>(lake: &'a Lake, opts: &BuildOptions) -> Vec<&'a RawFile> {
         .collect()
 }
 
-/// Whether builds hide their spinner: the explorer owns the terminal while
-/// it rebuilds a date for `c` (changes since publication).
-static PROGRESS_HIDDEN: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
-
-/// Hide (or show again) the spinner of every build in this process.
-pub fn set_progress_hidden(hidden: bool) {
-    PROGRESS_HIDDEN.store(hidden, std::sync::atomic::Ordering::Relaxed);
-}
-
-fn spinner() -> ProgressBar {
-    if PROGRESS_HIDDEN.load(std::sync::atomic::Ordering::Relaxed) {
+fn spinner(quiet: bool) -> ProgressBar {
+    if quiet {
         return ProgressBar::hidden();
     }
     let p = ProgressBar::new_spinner();

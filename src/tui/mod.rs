@@ -87,9 +87,6 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         let _ = execute!(stdout(), DisableMouseCapture);
         previous(info);
     }));
-    // From here the screen is the explorer's: a build on the worker (`c`
-    // rebuilds a date) must not draw its spinner over it.
-    crate::pipeline::set_progress_hidden(true);
     let mut terminal = ratatui::try_init()?;
     let _ = execute!(stdout(), EnableMouseCapture);
     trace.mark("terminal_ready");
@@ -112,7 +109,6 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         });
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
-    crate::pipeline::set_progress_hidden(false);
     result.map(|()| ExitCode::from(EXIT_OK))
 }
 

@@ -290,7 +290,7 @@ pub fn run(session: &Session, key: &Key) -> Result<Loaded> {
             // temporary warehouse that is removed afterwards.
             let lake = std::path::PathBuf::from(&session.version.manifest.lake);
             let t = Instant::now();
-            let c = crate::lineage::changes::changes(session, &lake, *date, country)?;
+            let c = crate::lineage::changes::changes(session, &lake, *date, country, true)?;
             let elapsed = t.elapsed();
             let d = date.to_string();
             let p = |v: &str| crate::db::literal(v);

@@ -9,10 +9,10 @@ pub mod top10;
 pub mod wow;
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Paragraph, Wrap};
+use ratatui::widgets::{Block, BorderType, Paragraph, Row, Table, TableState, Wrap};
 
 use super::app::App;
 use super::data::{Key, Loaded};
@@ -27,6 +27,35 @@ pub fn block<'a>(title: Line<'a>, focused: bool) -> Block<'a> {
     } else {
         b.border_style(Style::new().fg(Color::DarkGray))
     }
+}
+
+/// Draw a pane's rows as a table with the common header style; the cursor
+/// row is highlighted when the pane has focus.
+pub fn draw_table<'a>(
+    f: &mut Frame,
+    area: Rect,
+    header: Row<'a>,
+    body: Vec<Row<'a>>,
+    widths: Vec<Constraint>,
+    focused: bool,
+    state: TableState,
+) {
+    let highlight = if focused {
+        Style::new().add_modifier(Modifier::REVERSED)
+    } else {
+        Style::new()
+    };
+    let header = header.style(
+        Style::new()
+            .fg(Color::DarkGray)
+            .add_modifier(Modifier::BOLD),
+    );
+    let table = Table::new(body, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(highlight);
+    let mut state = state;
+    f.render_stateful_widget(table, area, &mut state);
 }
 
 /// A pane title: the name, then details.

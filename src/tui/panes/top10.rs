@@ -9,7 +9,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
 use ratatui::style::{Color, Modifier, Style, Stylize};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row, TableState};
 
 use super::{block, loaded_or_state, note};
 use crate::tui::app::App;
@@ -240,29 +240,15 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, focused: bool) {
         } else {
             Cell::from(h)
         }
-    }))
-    .style(
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-    );
+    }));
     let body: Vec<Row> = rows
         .iter()
         .map(|r| Row::new(cols.iter().map(|c| cell(*c, r, has_prev_day))))
         .collect();
-    let highlight = if focused {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    };
-    let table = Table::new(body, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(highlight);
-    let mut state = TableState::new()
+    let state = TableState::new()
         .with_offset(app.top10_rows.offset)
         .with_selected(Some(app.top10_rows.cursor));
-    f.render_stateful_widget(table, inner, &mut state);
+    super::draw_table(f, inner, header, body, widths, focused, state);
 }
 
 #[cfg(test)]

@@ -8,9 +8,9 @@
 use chrono::Duration;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
-use ratatui::style::{Color, Modifier, Style};
+use ratatui::style::{Color, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Row, Table, TableState};
+use ratatui::widgets::{Cell, Row, TableState};
 
 use super::{block, loaded_or_state, note, title};
 use crate::tui::app::{App, Pane};
@@ -164,28 +164,14 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, focused: bool) {
         } else {
             h.right_aligned()
         })
-    }))
-    .style(
-        Style::new()
-            .fg(Color::DarkGray)
-            .add_modifier(Modifier::BOLD),
-    );
+    }));
     let body: Vec<Row> = w
         .rows
         .iter()
         .map(|r| Row::new(cols.iter().map(|c| cell(*c, r))))
         .collect();
-    let highlight = if focused {
-        Style::new().add_modifier(Modifier::REVERSED)
-    } else {
-        Style::new()
-    };
-    let table = Table::new(body, widths)
-        .header(header)
-        .column_spacing(1)
-        .row_highlight_style(highlight);
-    let mut state = TableState::new()
+    let state = TableState::new()
         .with_offset(app.wow_rows.offset)
         .with_selected(focused.then_some(app.wow_rows.cursor));
-    f.render_stateful_widget(table, inner, &mut state);
+    super::draw_table(f, inner, header, body, widths, focused, state);
 }
