@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use support::{assert_one_line_error, copy_dir, files_under, run, sql_path, stderr, stdout};
+use support::{
+    Built, assert_one_line_error, copy_dir, files_under, generate_and_build, run, sql_path, stderr,
+    stdout,
+};
 use tempfile::TempDir;
 
 const SMALL: &[&str] = &[
@@ -31,32 +34,12 @@ fn generate(out: &Path, seed: &str) {
 }
 
 /// A lake and its built warehouse, shared by the read-only tests.
-struct Fixture {
-    _dir: TempDir,
-    lake: PathBuf,
-    wh: PathBuf,
-}
-
-fn fixture() -> &'static Fixture {
-    static F: OnceLock<Fixture> = OnceLock::new();
+fn fixture() -> &'static Built {
+    static F: OnceLock<Built> = OnceLock::new();
     F.get_or_init(|| {
-        let dir = TempDir::new().unwrap();
-        let lake = dir.path().join("lake");
-        let wh = dir.path().join("wh");
-        generate(&lake, "7");
-        let o = run(&[
-            "build",
-            "--lake",
-            lake.to_str().unwrap(),
-            "--warehouse",
-            wh.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", stderr(&o));
-        Fixture {
-            _dir: dir,
-            lake,
-            wh,
-        }
+        let mut args = vec!["--seed", "7"];
+        args.extend_from_slice(SMALL);
+        generate_and_build(&args)
     })
 }
 

@@ -6,29 +6,16 @@
 mod support;
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use support::run;
-use tempfile::TempDir;
+use support::{Built, generate_and_build, run};
 
-struct Fixture {
-    _dir: TempDir,
-    lake: PathBuf,
-    wh: PathBuf,
-}
-
-fn fixture() -> &'static Fixture {
-    static F: OnceLock<Fixture> = OnceLock::new();
+fn fixture() -> &'static Built {
+    static F: OnceLock<Built> = OnceLock::new();
     F.get_or_init(|| {
-        let dir = TempDir::new().unwrap();
-        let lake = dir.path().join("lake");
-        let wh = dir.path().join("wh");
-        let o = run(&[
-            "generate",
-            "--out",
-            lake.to_str().unwrap(),
+        generate_and_build(&[
             "--seed",
             "3",
             "--days",
@@ -47,21 +34,7 @@ fn fixture() -> &'static Fixture {
             "0.02",
             "--late-rate",
             "0.05",
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        let o = run(&[
-            "build",
-            "--lake",
-            lake.to_str().unwrap(),
-            "--warehouse",
-            wh.to_str().unwrap(),
-        ]);
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        Fixture {
-            _dir: dir,
-            lake,
-            wh,
-        }
+        ])
     })
 }
 

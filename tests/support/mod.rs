@@ -85,3 +85,34 @@ pub fn files_under(root: &Path) -> Vec<PathBuf> {
 pub fn sql_path(p: &Path) -> String {
     format!("'{}'", p.to_str().unwrap().replace('\'', "''"))
 }
+
+/// A generated lake and its built warehouse in a temporary folder.
+pub struct Built {
+    pub _dir: TempDir,
+    pub lake: PathBuf,
+    pub wh: PathBuf,
+}
+
+/// `top10 generate` with `args` (after `--out`), then `top10 build`.
+pub fn generate_and_build(args: &[&str]) -> Built {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let wh = dir.path().join("wh");
+    let mut gen_args = vec!["generate", "--out", lake.to_str().unwrap()];
+    gen_args.extend_from_slice(args);
+    let o = run(&gen_args);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "build",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--warehouse",
+        wh.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    Built {
+        _dir: dir,
+        lake,
+        wh,
+    }
+}
