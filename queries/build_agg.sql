@@ -3,11 +3,20 @@
 -- applies to its canonical show; kids_only anywhere, region_blocked where the
 -- region is the country), and rank the rest without gaps or ties.
 CREATE TEMP TABLE agg AS
-WITH base AS (
+-- viewers = COUNT(DISTINCT user_id), computed as the number of per-user
+-- rows of a first GROUP BY: two plain hash aggregates are cheaper than one
+-- DISTINCT aggregate (docs/benchmarks.md), and user_id is never NULL here.
+WITH per_user AS (
+    SELECT event_date, country, show_id, user_id,
+           sum(watch_seconds) AS watch_seconds
+    FROM fact
+    GROUP BY event_date, country, show_id, user_id
+),
+base AS (
     SELECT event_date, country, show_id,
            CAST(sum(watch_seconds) AS BIGINT) AS total_watch_seconds,
-           count(DISTINCT user_id) AS viewers
-    FROM fact
+           count(*) AS viewers
+    FROM per_user
     GROUP BY event_date, country, show_id
 ),
 restrictions AS (

@@ -1,6 +1,7 @@
 -- SPEC §2.3: valid events with their canonical show id (the delivered id is
--- kept as original_show_id, for lineage).
-CREATE TEMP TABLE fact AS
+-- kept as original_show_id, for lineage). A view, streamed once into the
+-- fact's Parquet files; the aggregate and the counts then read those files.
+CREATE TEMP VIEW fact AS
 SELECT
     w.event_id,
     w.user_id,

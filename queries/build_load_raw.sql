@@ -1,20 +1,27 @@
--- Load one landing file.
--- $1 the file, $2 its name below raw_watch_events/, $3 its landing date (dt),
--- $4 the as-of timestamp (NULL: every row; otherwise rows ingested at or
--- before it, so the build reproduces what was published then).
-INSERT INTO raw
+-- The raw rows, as a view over every selected landing file: each stage
+-- that needs them scans the Parquet files (in parallel, reading only the
+-- columns it uses) instead of holding a copy of every event in memory.
+-- `landing` is a read_parquet over the files of landing_files, columns
+-- matched by name, placed by the pipeline. Rows keep their identity (the
+-- landing file below raw_watch_events/ and the 0-based row in it) so
+-- lineage can point at the exact row. watch_seconds stays BIGINT until
+-- validated: an out-of-range value must be quarantined, not fail a cast.
+-- With an as-of bound, only rows ingested at or before it are seen, so the
+-- build reproduces what was published then.
+CREATE TEMP VIEW raw AS
 SELECT
-    CAST(event_id AS VARCHAR),
-    CAST(user_id AS BIGINT),
-    CAST(show_id AS BIGINT),
-    CAST(country AS VARCHAR),
-    CAST(watch_seconds AS BIGINT),
-    CAST(event_ts AS TIMESTAMP),
-    CAST(src AS VARCHAR),
-    CAST(ingestion_ts AS TIMESTAMP),
-    CAST($3 AS DATE),
-    CAST($2 AS VARCHAR),
-    file_row_number
-FROM read_parquet($1, file_row_number = true)
-WHERE CAST($4 AS TIMESTAMP) IS NULL
-   OR CAST(ingestion_ts AS TIMESTAMP) <= CAST($4 AS TIMESTAMP);
+    CAST(r.event_id AS VARCHAR) AS event_id,
+    CAST(r.user_id AS BIGINT) AS user_id,
+    CAST(r.show_id AS BIGINT) AS show_id,
+    CAST(r.country AS VARCHAR) AS country,
+    CAST(r.watch_seconds AS BIGINT) AS watch_seconds,
+    CAST(r.event_ts AS TIMESTAMP) AS event_ts,
+    CAST(r.src AS VARCHAR) AS src,
+    CAST(r.ingestion_ts AS TIMESTAMP) AS ingestion_ts,
+    f.dt,
+    f.name AS src_file,
+    r.file_row_number AS src_row
+FROM landing r
+JOIN landing_files f ON f.path = r.filename
+WHERE (SELECT as_of FROM build_params) IS NULL
+   OR CAST(r.ingestion_ts AS TIMESTAMP) <= (SELECT as_of FROM build_params);

@@ -1,17 +1,15 @@
--- The build's working tables. Raw rows keep their identity (the landing file
--- below raw_watch_events/ and the 0-based row in it) so lineage can point at
--- the exact row. watch_seconds stays BIGINT until validated: an out-of-range
--- value must be quarantined, not fail a cast.
-CREATE TEMP TABLE raw (
-    event_id      VARCHAR,
-    user_id       BIGINT,
-    show_id       BIGINT,
-    country       VARCHAR,
-    watch_seconds BIGINT,
-    event_ts      TIMESTAMP,
-    src           VARCHAR,
-    ingestion_ts  TIMESTAMP,
-    dt            DATE,
-    src_file      VARCHAR,
-    src_row       BIGINT
+-- The build's inputs. landing_files lists the landing files the build
+-- reads: the path as given to read_parquet, the name below
+-- raw_watch_events/, and the landing date. build_params holds the bounds of
+-- the build, all bound parameters: the as-of time (NULL: every row) and the
+-- event dates to compute (NULL: all).
+CREATE TEMP TABLE landing_files (
+    path VARCHAR,
+    name VARCHAR,
+    dt   DATE
+);
+CREATE TEMP TABLE build_params (
+    as_of     TIMESTAMP,
+    from_date DATE,
+    to_date   DATE
 );

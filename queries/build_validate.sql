@@ -1,17 +1,36 @@
--- SPEC §2.2 validation of each surviving version: one reason per row,
--- checked in this order; NULL reason means valid.
-CREATE TEMP TABLE winners AS
+-- The surviving version of every event of the built dates — the only
+-- version of an uncontested event, the first of a contested one — with its
+-- SPEC §2.2 validation: one reason per row, checked in this order; NULL
+-- reason means valid. A view, streamed from the landing files by each
+-- reader, so no copy of every event is ever held in memory.
+CREATE TEMP VIEW winners AS
+WITH survivors AS (
+    SELECT r.*, coalesce(CAST(r.event_ts AS DATE), r.dt) AS event_date
+    FROM raw r, build_params p
+    WHERE hash(r.event_id) NOT IN (SELECT h FROM contested)
+      AND (p.from_date IS NULL OR coalesce(CAST(r.event_ts AS DATE), r.dt) >= p.from_date)
+      AND (p.to_date IS NULL OR coalesce(CAST(r.event_ts AS DATE), r.dt) <= p.to_date)
+    UNION ALL
+    SELECT event_id, user_id, show_id, country, watch_seconds, event_ts, src,
+           ingestion_ts, dt, src_file, src_row, event_date
+    FROM versions
+    WHERE version_rank = 1
+)
 SELECT
-    v.*,
+    s.*,
     CASE
-        WHEN v.event_id IS NULL OR v.user_id IS NULL OR v.show_id IS NULL
-          OR v.country IS NULL OR v.event_ts IS NULL OR v.watch_seconds IS NULL
+        WHEN s.event_id IS NULL OR s.user_id IS NULL OR s.show_id IS NULL
+          OR s.country IS NULL OR s.event_ts IS NULL OR s.watch_seconds IS NULL
             THEN 'null_field'
-        WHEN v.watch_seconds < 0 OR v.watch_seconds > 86400
+        WHEN s.watch_seconds < 0 OR s.watch_seconds > 86400
             THEN 'watch_seconds_out_of_range'
         WHEN g.country IS NULL
             THEN 'unknown_country'
     END AS reason
-FROM versions v
-LEFT JOIN (SELECT DISTINCT country FROM dim_geo) g ON g.country = v.country
-WHERE v.version_rank = 1;
+FROM survivors s
+LEFT JOIN (SELECT DISTINCT country FROM dim_geo) g ON g.country = s.country;
+
+-- The quarantined survivors, few enough to keep: written, counted, and
+-- never recomputed.
+CREATE TEMP TABLE quarantined AS
+SELECT * FROM winners WHERE reason IS NOT NULL;

@@ -1,6 +1,5 @@
--- Manifest counts after validation: events, and the quarantined by reason.
-SELECT count(*) AS events,
-       count(*) FILTER (WHERE reason = 'null_field') AS null_field,
+-- Manifest counts after validation: the quarantined by reason.
+SELECT count(*) FILTER (WHERE reason = 'null_field') AS null_field,
        count(*) FILTER (WHERE reason = 'watch_seconds_out_of_range') AS watch_seconds_out_of_range,
        count(*) FILTER (WHERE reason = 'unknown_country') AS unknown_country
-FROM winners;
+FROM quarantined;

@@ -1,8 +1,4 @@
--- fact_watch_events as written, one event date at a time (the variable
--- write_date): sorted by (country, show_id) so one show's events sit in few
--- small row groups, which lineage finds from their statistics alone.
+-- fact_watch_events as written, partitioned by event date.
 SELECT event_id, user_id, show_id, original_show_id, country, watch_seconds,
-       event_ts, src, ingestion_ts, dt, src_file, src_row
+       event_ts, src, ingestion_ts, dt, src_file, src_row, event_date
 FROM fact
-WHERE event_date = getvariable('write_date')
-ORDER BY country, show_id, event_id

@@ -39,6 +39,9 @@ pub enum Command {
     /// Open the explorer (a terminal UI) on a lake or warehouse [default: the
     /// built-in sample].
     Tui(TuiArgs),
+    /// Measure the pipeline: build against the case study's SQL and the
+    /// floor, a one-day rebuild, Top 10 read latency, peak memory.
+    Bench(crate::bench::BenchArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +113,10 @@ pub struct BuildArgs {
     /// published then).
     #[arg(long, value_parser = parse::timestamp)]
     pub as_of: Option<NaiveDateTime>,
+    /// DuckDB's memory limit for the build; beyond it, working tables spill
+    /// to disk inside the new version's folder (removed when it is done).
+    #[arg(long, value_parser = parse::memory_size, default_value = pipeline::DEFAULT_MEMORY_LIMIT)]
+    pub memory_limit: u64,
 }
 
 /// Where a query reads from: a warehouse, a lake (built on demand), or, with
@@ -202,6 +209,7 @@ pub enum QueryCommand {
 
 /// Entry point of the binary.
 pub fn main() -> ExitCode {
+    error::install_panic_hook();
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(err) => return clap_exit(err),
@@ -264,6 +272,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 range,
                 as_of: args.as_of,
                 quiet: false,
+                memory_limit_mib: Some(args.memory_limit),
             };
             let manifest = pipeline::build(&args.lake, &wh, &opts)?;
             eprintln!("{}", manifest.summary(&wh));
@@ -273,6 +282,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Check(args)) => crate::checks::run(args),
         Some(Command::Explain(args)) => lineage::run(&args),
         Some(Command::Tui(args)) => tui::run(&args.source),
+        Some(Command::Bench(args)) => crate::bench::run(&args),
     }
 }
 

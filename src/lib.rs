@@ -3,6 +3,7 @@
 //! [`generate`] → [`lake`] → [`pipeline`] → [`warehouse`] → [`query`], with
 //! [`cli`] dispatching commands and [`sample`] providing the built-in lake.
 
+pub mod bench;
 pub mod checks;
 pub mod cli;
 pub mod db;

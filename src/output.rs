@@ -39,15 +39,20 @@ impl Cell {
             Value::Double(f) => Cell::Float(f),
             Value::Decimal(d) => Cell::Float(d.to_string().parse().unwrap_or(f64::NAN)),
             Value::Text(s) => Cell::Text(s),
+            // DuckDB's dates reach further than chrono's (and include
+            // ±infinity): those are shown empty, as timestamps are, never a
+            // panic.
             Value::Date32(days) => Cell::Text(
-                (NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch")
-                    + chrono::Duration::days(days.into()))
-                .to_string(),
+                NaiveDate::from_ymd_opt(1970, 1, 1)
+                    .expect("epoch")
+                    .checked_add_signed(chrono::Duration::days(days.into()))
+                    .map(|d| d.to_string())
+                    .unwrap_or_default(),
             ),
             Value::Timestamp(unit, t) => {
                 let micros = match unit {
-                    TimeUnit::Second => t * 1_000_000,
-                    TimeUnit::Millisecond => t * 1_000,
+                    TimeUnit::Second => t.saturating_mul(1_000_000),
+                    TimeUnit::Millisecond => t.saturating_mul(1_000),
                     TimeUnit::Microsecond => t,
                     TimeUnit::Nanosecond => t / 1_000,
                 };
@@ -95,13 +100,16 @@ pub struct Table {
 }
 
 impl Table {
-    /// Run a prepared query with parameters and collect every row.
+    /// Run a prepared query with parameters and collect every row. The
+    /// statement is kept in the connection's cache: the explorer and the
+    /// benchmarks ask the same few queries again and again, and preparing
+    /// costs more than answering the homepage Top 10.
     pub fn query(
         conn: &duckdb::Connection,
         sql: &str,
         params: &[&dyn duckdb::ToSql],
     ) -> Result<Table> {
-        let mut stmt = conn.prepare(sql)?;
+        let mut stmt = conn.prepare_cached(sql)?;
         let mut rows = stmt.query(params)?;
         let columns: Vec<String> = rows.as_ref().map(|s| s.column_names()).unwrap_or_default();
         let mut out = Vec::new();

@@ -49,9 +49,46 @@ pub fn country(s: &str) -> Result<String, String> {
     }
 }
 
+/// A memory size such as `1.5GB`, `800MB` or `2GiB`, in MiB (decimal and
+/// binary units are both read as powers of 1024, as DuckDB does). At least
+/// 64 MiB: less cannot run a build.
+pub fn memory_size(s: &str) -> Result<u64, String> {
+    let err =
+        || format!("'{s}' is not a memory size: expected a number and a unit, e.g. 1.5GB or 800MB");
+    let t = s.trim().to_ascii_uppercase();
+    let split = t
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .ok_or_else(err)?;
+    let (num, unit) = t.split_at(split);
+    let n: f64 = num.parse().map_err(|_| err())?;
+    let per_mib = match unit.trim() {
+        "MB" | "MIB" | "M" => 1.0,
+        "GB" | "GIB" | "G" => 1024.0,
+        "TB" | "TIB" | "T" => 1024.0 * 1024.0,
+        _ => return Err(err()),
+    };
+    let mib = n * per_mib;
+    if !(64.0..=1024.0 * 1024.0 * 1024.0).contains(&mib) {
+        return Err(format!(
+            "'{s}' is out of range: a memory size must be between 64MB and 1PB"
+        ));
+    }
+    Ok(mib.round() as u64)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn memory_sizes() {
+        assert_eq!(memory_size("1.5GB"), Ok(1536));
+        assert_eq!(memory_size("800mb"), Ok(800));
+        assert_eq!(memory_size("2 GiB"), Ok(2048));
+        assert!(memory_size("10MB").unwrap_err().contains("out of range"));
+        assert!(memory_size("lots").unwrap_err().contains("'lots'"));
+        assert!(memory_size("1GB'; DROP").is_err());
+    }
 
     #[test]
     fn dates() {
@@ -99,6 +136,9 @@ mod tests {
             if let Ok(t) = timestamp(&s) {
                 let back = t.format("%Y-%m-%dT%H:%M:%S%.f").to_string();
                 proptest::prop_assert_eq!(timestamp(&back).unwrap(), t);
+            }
+            if let Ok(m) = memory_size(&s) {
+                proptest::prop_assert!(m >= 64);
             }
             if let Ok(c) = country(&s) {
                 proptest::prop_assert!(c.len() == 2 && c.chars().all(|x| x.is_ascii_uppercase()));

@@ -53,7 +53,13 @@ sql!(
     "write_agg_watch_day_country_show"
 );
 sql!(WRITE_TOP10_COUNTRY_DAY, "write_top10_country_day");
+sql!(BENCH_CASE_STUDY_DEDUP, "bench_case_study_dedup");
+sql!(BENCH_CASE_STUDY_AGG, "bench_case_study_agg");
+sql!(BENCH_CASE_STUDY_TOP10, "bench_case_study_top10");
+sql!(BENCH_FLOOR, "bench_floor");
 sql!(TOP10, "top10");
+sql!(SERVE_TOP10_HOMEPAGE, "serve_top10_homepage");
+sql!(TOP10_ALL, "top10_all");
 sql!(WOW, "wow");
 sql!(SHARE, "share");
 sql!(EXPLAIN_CANONICAL, "explain_canonical");

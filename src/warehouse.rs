@@ -258,24 +258,59 @@ impl Warehouse {
             .with_context(|| format!("moving {} into place", staging.display()))?;
         sync_dir(&self.versions_dir());
 
+        // All or nothing, even when the disk fills up now: the history line
+        // is appended first (the SLA check reads it) and cut off again if
+        // CURRENT cannot be switched; either failure takes the new version
+        // back out, so the previous one stays live and nothing is left.
+        let published = self.append_history(history_line).and_then(|undo| {
+            self.switch_current(name).inspect_err(|_| {
+                undo();
+                let _ = fs::remove_file(self.root.join("CURRENT.tmp"));
+            })
+        });
+        if let Err(e) = published {
+            let _ = fs::remove_dir_all(&dir);
+            return Err(e);
+        }
+
+        self.gc(name);
+        Ok(())
+    }
+
+    /// Append a line to the build history; returns what cuts it off again.
+    fn append_history(&self, line: &str) -> Result<impl FnOnce() + use<>> {
+        let path = self.history_file();
+        let mut h = OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .with_context(|| format!("writing {}", path.display()))?;
+        let len = h.metadata().map(|m| m.len()).unwrap_or(0);
+        let written = writeln!(h, "{line}").and_then(|()| h.sync_all());
+        let undo = move || {
+            let _ = h.set_len(len);
+        };
+        match written {
+            Ok(()) => Ok(undo),
+            Err(e) => {
+                undo();
+                Err(e).with_context(|| format!("writing {}", path.display()))
+            }
+        }
+    }
+
+    /// Point CURRENT at version `name`, by a rename.
+    fn switch_current(&self, name: &str) -> Result<()> {
         let tmp = self.root.join("CURRENT.tmp");
         {
             let mut f = File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
-            f.write_all(format!("{name}\n").as_bytes())?;
-            f.sync_all()?;
+            f.write_all(format!("{name}\n").as_bytes())
+                .and_then(|()| f.sync_all())
+                .with_context(|| format!("writing {}", tmp.display()))?;
         }
         fs::rename(&tmp, self.current_file())
             .with_context(|| format!("switching {}", self.current_file().display()))?;
         sync_dir(&self.root);
-
-        let mut h = OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(self.history_file())
-            .with_context(|| format!("writing {}", self.history_file().display()))?;
-        writeln!(h, "{history_line}")?;
-
-        self.gc(name);
         Ok(())
     }
 

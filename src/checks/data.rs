@@ -42,7 +42,9 @@ pub(crate) fn load_deadlines(ctx: &Ctx, dates: &[NaiveDate]) -> Result<Deadlines
         for &d in dates {
             let deadline = sla::deadline_utc(d, tz.unwrap_or(chrono_tz::UTC), hour)
                 .context("a deadline past the end of the calendar")?;
-            insert.execute(duckdb::params![d.to_string(), country, ts(deadline)])?;
+            // Bound as a timestamp, not as `ts` text: chrono writes years
+            // past 9999 with a sign (`+10000-01-01`) that DuckDB refuses.
+            insert.execute(duckdb::params![d.to_string(), country, deadline])?;
             out.by_date
                 .entry(d)
                 .or_default()

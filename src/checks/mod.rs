@@ -258,7 +258,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     if let Err(e) = history::append(&root, &checks, Utc::now().naive_utc()) {
         eprintln!(
             "top10: warning: results not recorded in pipeline_health: {}",
-            crate::error::one_line(&e)
+            crate::error::describe(&e)
         );
     }
     print(|out| render::results(&checks, args.format, out))?;

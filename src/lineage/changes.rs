@@ -113,6 +113,7 @@ pub fn changes(
     let opts = BuildOptions {
         range: Some(DateRange::new(date, date)?),
         as_of: Some(published_at),
+        memory_limit_mib: None,
         quiet,
     };
     pipeline::build(lake, scratch.path(), &opts)

@@ -424,6 +424,7 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
             let opts = BuildOptions {
                 range: Some(DateRange::new(args.date, args.date)?),
                 as_of: Some(as_of),
+                memory_limit_mib: None,
                 quiet: false,
             };
             pipeline::build(&lake, scratch.path(), &opts)

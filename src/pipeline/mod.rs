@@ -54,11 +54,13 @@ pub struct BuildOptions {
     /// No progress spinner: the caller owns the terminal (the explorer
     /// rebuilding a date for `c`).
     pub quiet: bool,
+    /// DuckDB's memory limit in MiB (None: [`DEFAULT_MEMORY_LIMIT`]).
+    pub memory_limit_mib: Option<u64>,
 }
 
-/// Rows per row group of the fact table: small, so a (date, country, show)
-/// lookup reads little beyond its own rows.
-const FACT_ROW_GROUP: usize = 32 * 1024;
+/// The build's default DuckDB memory limit: a 10-million-event build stays
+/// under 2 GB of resident memory (docs/benchmarks.md); larger builds spill.
+pub const DEFAULT_MEMORY_LIMIT: &str = "1.5GB";
 
 /// How far before its event date a row may have been ingested (device clocks
 /// run fast): a rebuild of dates from D reads landing partitions from D - 1.
@@ -97,16 +99,20 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
         "validate_lake".to_string(),
         started.elapsed().as_millis() as u64,
     );
-    let result = run(
-        &lake,
-        &files,
-        opts,
-        &staging,
-        previous.as_ref(),
-        &name,
-        &progress,
-        &mut timings,
-    );
+    // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
+    // copies (a second attempt; see lake::repair).
+    let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
+        run(
+            &lake,
+            files,
+            opts,
+            &staging,
+            previous.as_ref(),
+            &name,
+            &progress,
+            &mut timings,
+        )
+    });
     progress.finish_and_clear();
     let manifest = match result {
         Ok(m) => m,
@@ -188,29 +194,19 @@ fn run(
     progress: &ProgressBar,
     timings: &mut BTreeMap<String, u64>,
 ) -> Result<Manifest> {
-    let conn = db::open_for_build(&lake.root, staging)?;
+    let memory_mib = match opts.memory_limit_mib {
+        Some(m) => m,
+        None => crate::parse::memory_size(DEFAULT_MEMORY_LIMIT).map_err(anyhow::Error::msg)?,
+    };
+    let conn = db::open_for_build(&lake.root, staging, Some(memory_mib))?;
     let as_of = opts
         .as_of
         .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
-    let (from, to) = match opts.range {
-        Some(r) => (Some(r.from.to_string()), Some(r.to.to_string())),
-        None => (None, None),
-    };
 
     let mut counts = Counts::default();
     stage(timings, progress, "load_raw", || {
         exec(&conn, queries::BUILD_SCHEMA)?;
-        let mut stmt = conn.prepare(queries::BUILD_LOAD_RAW.text)?;
-        for (i, f) in files.iter().enumerate() {
-            progress.set_message(format!("load_raw {}/{} {}", i + 1, files.len(), f.name));
-            stmt.execute(params![
-                f.path.to_string_lossy(),
-                f.name,
-                f.dt.to_string(),
-                as_of
-            ])
-            .with_context(|| format!("reading {}", f.path.display()))?;
-        }
+        load_raw(&conn, files, as_of.as_deref(), opts.range)?;
         counts.raw_rows_read = count_row(&conn, queries::COUNT_RAW)?[0];
         Ok(())
     })?;
@@ -219,8 +215,10 @@ fn run(
         for dim in DIMENSIONS {
             let sql = queries::dimension_loader(dim.name).expect("every dimension has a loader");
             let path = lake.dim(dim.name);
-            conn.execute(sql.text, params![path.to_string_lossy()])
-                .with_context(|| format!("reading {}", path.display()))?;
+            crate::lake::repair::read_repairing(&path, &staging.join("_tmp"), |p| {
+                conn.execute(sql.text, params![p.to_string_lossy()])
+            })
+            .with_context(|| format!("reading {}", path.display()))?;
         }
         Ok(())
     })?;
@@ -229,37 +227,43 @@ fn run(
         resolve_canonical_map(&conn, &lake.dim("show_canonical_map"))
     })?;
 
-    // Each working table is dropped as soon as what depends on it is
-    // written, so a large build holds about two copies of the events at once.
+    // The raw rows stay in their files; the one working copy of the events
+    // is `winners`, and each working table is dropped as soon as what
+    // depends on it is written.
     stage(timings, progress, "dedup", || {
-        conn.execute(queries::BUILD_DEDUP.text, params![from, to])
-            .context("pipeline stage build_dedup")?;
-        conn.execute_batch("DROP TABLE raw;")?;
-        let c = count_row(&conn, queries::COUNT_VERSIONS)?;
-        (counts.raw_rows, counts.duplicates) = (c[0], c[1]);
+        exec(&conn, queries::BUILD_DEDUP)?;
+        counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
         Ok(())
     })?;
     stage(timings, progress, "validate", || {
         exec(&conn, queries::BUILD_VALIDATE)?;
         write_partitioned(&conn, staging, "duplicates")?;
-        conn.execute_batch("DROP TABLE versions;")?;
+        write_partitioned(&conn, staging, "quarantine")?;
         let c = count_row(&conn, queries::COUNT_WINNERS)?;
-        counts.events = c[0];
         counts.quarantined = BTreeMap::from([
-            ("null_field".to_string(), c[1]),
-            ("watch_seconds_out_of_range".to_string(), c[2]),
-            ("unknown_country".to_string(), c[3]),
+            ("null_field".to_string(), c[0]),
+            ("watch_seconds_out_of_range".to_string(), c[1]),
+            ("unknown_country".to_string(), c[2]),
         ]);
         Ok(())
     })?;
     stage(timings, progress, "fact", || {
         exec(&conn, queries::BUILD_FACT)?;
-        write_partitioned(&conn, staging, "quarantine")?;
-        conn.execute_batch("DROP TABLE winners;")?;
+        write_partitioned(&conn, staging, "fact_watch_events")?;
+        // From here on `fact` is what was written: the aggregate and the
+        // counts read a few columns of those files rather than recompute
+        // the survivors from every landing file again.
+        conn.execute_batch(&format!(
+            "DROP VIEW fact; DROP VIEW winners; DROP TABLE versions; DROP TABLE contested;\n\
+             CREATE TEMP VIEW fact AS SELECT * FROM {};",
+            written_table(staging, "fact_watch_events")
+        ))?;
         let c = count_row(&conn, queries::COUNT_FACT)?;
         (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
         (counts.orphan_user_rows, counts.orphan_show_rows) = (c[2], c[3]);
-        write_fact(&conn, staging)
+        counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
+        counts.raw_rows = counts.events + counts.duplicates;
+        Ok(())
     })?;
     stage(timings, progress, "aggregate", || {
         exec(&conn, queries::BUILD_AGG)?;
@@ -331,6 +335,35 @@ fn run(
     Ok(manifest)
 }
 
+/// Define `raw` over every selected landing file: one read_parquet over the
+/// whole list, so DuckDB scans the files in parallel (a statement per file
+/// read them one at a time). The file paths are quoted literals; the as-of
+/// bound is a bound parameter, kept in `build_params`.
+fn load_raw(
+    conn: &Connection,
+    files: &[&RawFile],
+    as_of: Option<&str>,
+    range: Option<DateRange>,
+) -> Result<()> {
+    let mut stmt = conn.prepare("INSERT INTO landing_files VALUES ($1, $2, CAST($3 AS DATE))")?;
+    let mut list = Vec::with_capacity(files.len());
+    for f in files {
+        let path = f.path.to_string_lossy();
+        stmt.execute(params![path, f.name, f.dt.to_string()])?;
+        list.push(db::literal(&path));
+    }
+    conn.execute(
+        "INSERT INTO build_params VALUES (CAST($1 AS TIMESTAMP), CAST($2 AS DATE), CAST($3 AS DATE))",
+        params![as_of, range.map(|r| r.from.to_string()), range.map(|r| r.to.to_string())],
+    )?;
+    conn.execute_batch(&format!(
+        "CREATE TEMP VIEW landing AS SELECT * FROM read_parquet([{}], filename = true, \
+         file_row_number = true, union_by_name = true, hive_partitioning = false);",
+        list.join(", ")
+    ))?;
+    exec(conn, queries::BUILD_LOAD_RAW)
+}
+
 /// Resolve show_canonical_map transitively; an id mapped to two ids, or a
 /// cycle, is an error that names the ids.
 fn resolve_canonical_map(conn: &Connection, file: &Path) -> Result<()> {
@@ -373,11 +406,19 @@ fn count_row(conn: &Connection, sql: Sql) -> Result<Vec<u64>> {
 
 /// Write a partitioned table with `COPY … PARTITION_BY (event_date)`, plus a
 /// zero-row file with its columns so that an empty table is still readable.
+/// The fact table, the one as large as the input, is compressed with snappy:
+/// zstd made its files about 30 % smaller but its write, the build's largest
+/// cost, about a third slower (docs/benchmarks.md).
 fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<()> {
     let sql = queries::writer(table).expect("every table has a writer");
+    let codec = if table == "fact_watch_events" {
+        "snappy"
+    } else {
+        "zstd"
+    };
     fs::create_dir_all(staging.join("_schema"))?;
     conn.execute_batch(&format!(
-        "COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date));\n\
+        "COPY ({}) TO {} (FORMAT parquet, COMPRESSION {codec}, PARTITION_BY (event_date));\n\
          COPY (SELECT * FROM ({}) LIMIT 0) TO {} (FORMAT parquet);",
         sql.text,
         db::path_literal(&staging.join(table)),
@@ -387,33 +428,22 @@ fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<(
     .with_context(|| format!("writing {table}"))
 }
 
-/// Write the fact table one date at a time, each file sorted by
-/// (country, show_id) in small row groups: a partitioned `COPY` would not
-/// keep the order, and lineage relies on it to skip row groups.
-fn write_fact(conn: &Connection, staging: &Path) -> Result<()> {
-    let table = "fact_watch_events";
-    let sql = queries::WRITE_FACT_WATCH_EVENTS;
-    let mut stmt = conn.prepare("SELECT DISTINCT event_date FROM fact ORDER BY 1")?;
-    let dates: Vec<NaiveDate> = stmt
-        .query_map([], |r| r.get(0))?
-        .collect::<duckdb::Result<_>>()?;
-    fs::create_dir_all(staging.join("_schema"))?;
-    for date in dates {
-        let dir = staging.join(table).join(format!("event_date={date}"));
-        fs::create_dir_all(&dir)?;
-        conn.execute_batch(&format!(
-            "SET VARIABLE write_date = DATE '{date}';\n\
-             COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE {FACT_ROW_GROUP});",
-            sql.text,
-            db::path_literal(&dir.join("data_0.parquet")),
-        ))
-        .with_context(|| format!("writing {table} for {date}"))?;
+/// A `read_parquet(…)` of a table just written to the staging folder: its
+/// date partitions, or its zero-row schema file when it has none.
+fn written_table(staging: &Path, table: &str) -> String {
+    let dir = staging.join(table);
+    let has_files = fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
+    if has_files {
+        format!(
+            "read_parquet({}, hive_partitioning = true, hive_types = {{'event_date': DATE}})",
+            db::path_literal(&dir.join("*").join("*.parquet"))
+        )
+    } else {
+        format!(
+            "read_parquet({})",
+            db::path_literal(&warehouse::schema_file(staging, table))
+        )
     }
-    conn.execute_batch(&format!(
-        "COPY (SELECT * FROM fact LIMIT 0) TO {} (FORMAT parquet);",
-        db::path_literal(&warehouse::schema_file(staging, table)),
-    ))
-    .with_context(|| format!("writing {table}"))
 }
 
 /// Write the dimension snapshots and the resolved canonical map.

@@ -8,7 +8,16 @@
 //! panes show a loading state until their answer arrives.
 //!
 //! The terminal is restored on every exit: normal return, error, and panic
-//! (ratatui's panic hook, plus one that turns mouse capture off).
+//! on any thread (ratatui's panic hook, wrapped by one that also turns
+//! mouse capture off and shows the cursor). After the terminal is restored
+//! the panic is reported as one line (`error::panic_line`), the loop stops
+//! drawing, and the explorer exits with code 101.
+//!
+//! Test hook: with `TOP10_TEST_PANIC_ON_KEY=<char>`, read once at start,
+//! pressing that key panics inside the event loop; with
+//! `TOP10_TEST_PANIC_ON_KEY=thread:<char>` a background thread panics
+//! instead (as a query thread could). `tests/reliability.rs` uses it to
+//! check, in a real terminal, that a panic restores it.
 //!
 //! With `TOP10_TUI_TRACE=<file>`, timings are appended to that file: the time
 //! from start to the first complete screen, and for every input the time to
@@ -32,17 +41,19 @@ pub mod worker;
 use std::fs::{File, OpenOptions};
 use std::io::{Write, stdout};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
 
 use anyhow::{Result, bail};
-use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event};
+use crossterm::cursor::Show;
+use crossterm::event::{DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEventKind};
 use crossterm::execute;
 use ratatui::DefaultTerminal;
 
 use crate::cli::Source;
-use crate::error::EXIT_OK;
+use crate::error::{EXIT_OK, EXIT_PANIC};
 use crate::query::{self, Session};
 use app::{Action, App, Info};
 use worker::Worker;
@@ -82,12 +93,18 @@ pub fn run(source: &Source) -> Result<ExitCode> {
     })?;
     trace.mark("worker_started");
 
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let _ = execute!(stdout(), DisableMouseCapture);
-        previous(info);
-    }));
+    let panic_key = PanicKey::from_env();
+    // ratatui's hook restores the terminal (raw mode off, main screen),
+    // then runs the previous hook: the one-line report of `cli::main`.
     let mut terminal = ratatui::try_init()?;
+    let restore_and_report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        PANICKED.store(true, Ordering::SeqCst);
+        // The terminal's own Drop would show the cursor, but a panic on
+        // another thread never drops it.
+        let _ = execute!(stdout(), DisableMouseCapture, Show);
+        restore_and_report(info);
+    }));
     let _ = execute!(stdout(), EnableMouseCapture);
     trace.mark("terminal_ready");
     thread::Builder::new()
@@ -105,11 +122,60 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         .map_err(anyhow::Error::from)
         .and_then(|size| {
             let mut app = App::new(info, export::default_dir(), (size.width, size.height));
-            event_loop(&mut terminal, &mut app, &worker, &rx, &mut trace)
+            event_loop(&mut terminal, &mut app, &worker, &rx, &mut trace, panic_key)
         });
     let _ = execute!(stdout(), DisableMouseCapture);
     ratatui::restore();
+    if panicked() {
+        // A thread panicked and the hook has said so: nothing to add.
+        return Ok(ExitCode::from(EXIT_PANIC));
+    }
     result.map(|()| ExitCode::from(EXIT_OK))
+}
+
+/// Set by the panic hook: some thread panicked and the terminal has been
+/// restored, so the loop must not draw again.
+static PANICKED: AtomicBool = AtomicBool::new(false);
+
+fn panicked() -> bool {
+    PANICKED.load(Ordering::SeqCst)
+}
+
+/// The test hook `TOP10_TEST_PANIC_ON_KEY` (see the module's doc).
+#[derive(Debug, Clone, Copy)]
+struct PanicKey {
+    key: char,
+    on_thread: bool,
+}
+
+impl PanicKey {
+    fn from_env() -> Option<PanicKey> {
+        let value = std::env::var("TOP10_TEST_PANIC_ON_KEY").ok()?;
+        let (rest, on_thread) = match value.strip_prefix("thread:") {
+            Some(rest) => (rest, true),
+            None => (value.as_str(), false),
+        };
+        let mut chars = rest.chars();
+        match (chars.next(), chars.next()) {
+            (Some(key), None) => Some(PanicKey { key, on_thread }),
+            _ => None,
+        }
+    }
+
+    /// Panic if `ev` is the key.
+    fn check(self, ev: &Event) {
+        let Event::Key(k) = ev else { return };
+        if k.kind == KeyEventKind::Release || k.code != KeyCode::Char(self.key) {
+            return;
+        }
+        if self.on_thread {
+            let _ = thread::Builder::new()
+                .name("top10-test-panic".into())
+                .spawn(|| panic!("test panic on a background thread (TOP10_TEST_PANIC_ON_KEY)"));
+        } else {
+            panic!("test panic in the event loop (TOP10_TEST_PANIC_ON_KEY)");
+        }
+    }
 }
 
 fn event_loop(
@@ -118,9 +184,13 @@ fn event_loop(
     worker: &Worker,
     rx: &Receiver<Incoming>,
     trace: &mut Trace,
+    panic_key: Option<PanicKey>,
 ) -> Result<()> {
     let mut dirty = true;
     loop {
+        if panicked() {
+            return Ok(());
+        }
         // What is wanted first, so that a thread taking a new key at once
         // does not drop it as unwanted.
         worker.set_wanted(app.wanted());
@@ -143,6 +213,9 @@ fn event_loop(
         let mut next = match rx.recv_timeout(timeout) {
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => {
+                if panicked() {
+                    return Ok(());
+                }
                 if worker.is_finished() {
                     bail!("the query thread stopped unexpectedly");
                 }
@@ -159,6 +232,9 @@ fn event_loop(
         while let Some(m) = next {
             match m {
                 Incoming::Input(ev, at) => {
+                    if let Some(p) = panic_key {
+                        p.check(&ev);
+                    }
                     if let Some(action) = event::to_action(&ev, app.mode()) {
                         trace.input(at);
                         app.update(action);

@@ -56,10 +56,7 @@ impl Worker {
     ) -> Result<Worker> {
         let mut sessions = Vec::with_capacity(THREADS);
         for _ in 1..THREADS {
-            sessions.push(Session {
-                version: session.version.clone(),
-                conn: session.conn.try_clone()?,
-            });
+            sessions.push(session.try_clone()?);
         }
         // Every connection shares the database's Parquet metadata cache,
         // turned on by `db::open_version`.

@@ -1,0 +1,307 @@
+//! One benchmark phase, run in a process of its own so that its peak memory
+//! is its own: generate a lake, build it, run the case study's SQL as
+//! written, run the floor, rebuild one day, or time homepage Top 10 reads.
+//! Each prints one JSON line ([`Measured`]) for the parent to collect.
+
+use std::fs;
+use std::path::Path;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::Parser;
+use rand::seq::IndexedRandom;
+use rand::{Rng, SeedableRng};
+use serde_json::{Value, json};
+
+use crate::cli::{Cli, Command};
+use crate::output::Table;
+use crate::pipeline::{self, BuildOptions, DateRange};
+use crate::queries::{self, Sql};
+use crate::query::Session;
+use crate::warehouse::Warehouse;
+use crate::{db, generate};
+
+use super::{Layout, Phase};
+
+/// What a phase reports: its own wall time (process start-up excluded), the
+/// process's peak resident memory, and phase-specific details.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Measured {
+    pub seconds: f64,
+    pub peak_rss_bytes: Option<u64>,
+    pub detail: Value,
+}
+
+/// Run `phase` in this process and return what it measured.
+pub fn run(phase: Phase, layout: &Layout, events: u64, calls: usize) -> Result<Measured> {
+    let started = Instant::now();
+    let detail = match phase {
+        Phase::Generate => generate_lake(layout, events)?,
+        Phase::Build => build(layout)?,
+        Phase::CaseStudy => case_study(layout)?,
+        Phase::Floor => floor(layout)?,
+        Phase::Incremental => incremental(layout)?,
+        Phase::Top10 => return top10_latency(layout, calls),
+    };
+    Ok(Measured {
+        seconds: started.elapsed().as_secs_f64(),
+        peak_rss_bytes: peak_rss_bytes(),
+        detail,
+    })
+}
+
+/// The process's peak resident set (`VmHWM`), where the OS reports it.
+pub fn peak_rss_bytes() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb * 1024)
+}
+
+/// A lake of about `events` events: 35 days, 24 countries, 2,000 shows, one
+/// user per five events, default fault rates.
+fn generate_lake(layout: &Layout, events: u64) -> Result<Value> {
+    let per_day = events.div_ceil(35).to_string();
+    let users = (events / 5).clamp(1_000, 100_000_000).to_string();
+    let out = layout.lake.to_string_lossy().into_owned();
+    let argv = [
+        "top10",
+        "generate",
+        "--out",
+        &out,
+        "--days",
+        "35",
+        "--shows",
+        "2000",
+        "--users",
+        &users,
+        "--events-per-day",
+        &per_day,
+        "--force",
+    ];
+    let Some(Command::Generate(args)) = Cli::try_parse_from(argv)?.command else {
+        unreachable!("the arguments above are a generate command")
+    };
+    let params = generate::Params::try_from(&args)?;
+    let summary = generate::run(&params, &layout.lake, true)?;
+    Ok(json!({
+        "events": summary.stats.events,
+        "rows": summary.stats.rows,
+        "bytes": summary.bytes,
+        "events_per_second": summary.stats.events as f64 / summary.seconds,
+    }))
+}
+
+/// A full build into a fresh warehouse.
+fn build(layout: &Layout) -> Result<Value> {
+    remove_dir(&layout.warehouse)?;
+    let m = pipeline::build(&layout.lake, &layout.warehouse, &quiet(None))?;
+    Ok(json!({
+        "raw_rows": m.counts.raw_rows_read,
+        "fact_rows": m.counts.fact_rows,
+        "stages_ms": m.timings_ms,
+    }))
+}
+
+/// The newest date rebuilt with its late-data window (every landing
+/// partition that can hold it), the other dates carried over.
+fn incremental(layout: &Layout) -> Result<Value> {
+    let current = Warehouse::new(&layout.warehouse)
+        .current()
+        .context("the incremental phase needs the build phase's warehouse")?;
+    let last = *current
+        .manifest
+        .dates
+        .last()
+        .context("the warehouse has no dates")?;
+    let m = pipeline::build(
+        &layout.lake,
+        &layout.warehouse,
+        &quiet(Some(DateRange::new(last, last)?)),
+    )?;
+    Ok(json!({
+        "date": last,
+        "raw_rows": m.counts.raw_rows_read,
+        "landing_files": m.inputs.iter().filter(|i| i.path.contains('/')).count(),
+        "reused_dates": m.reused_dates,
+        "stages_ms": m.timings_ms,
+    }))
+}
+
+fn quiet(range: Option<DateRange>) -> BuildOptions {
+    BuildOptions {
+        range,
+        as_of: None,
+        memory_limit_mib: None,
+        quiet: true,
+    }
+}
+
+/// The case study's three steps exactly as written, each read from and
+/// written to Parquet, on the build's DuckDB settings except the memory
+/// limit: the baselines get DuckDB's default (80 % of the machine), their
+/// fastest, so the ratios never flatter the build.
+fn case_study(layout: &Layout) -> Result<Value> {
+    let out = layout.work.join("case_study");
+    remove_dir(&out)?;
+    fs::create_dir_all(&out)?;
+    let conn = db::open_for_build(&layout.lake, &out, None)?;
+    raw_view(&conn, layout)?;
+    let mut steps = serde_json::Map::new();
+    let step = |sql: Sql, input: Option<(&str, &str)>, output: &str| -> Result<u64> {
+        let t = Instant::now();
+        if let Some((view, file)) = input {
+            conn.execute_batch(&format!(
+                "CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({});",
+                db::path_literal(&out.join(file))
+            ))?;
+        }
+        conn.execute_batch(&format!(
+            "COPY ({}) TO {} (FORMAT parquet);",
+            sql.text,
+            db::path_literal(&out.join(output))
+        ))
+        .with_context(|| format!("benchmark step {}", sql.name))?;
+        Ok(t.elapsed().as_millis() as u64)
+    };
+    let ms = step(
+        queries::BENCH_CASE_STUDY_DEDUP,
+        None,
+        "deduped_events.parquet",
+    )?;
+    steps.insert("dedup".into(), ms.into());
+    let ms = step(
+        queries::BENCH_CASE_STUDY_AGG,
+        Some(("fact_watch_events", "deduped_events.parquet")),
+        "agg_watch_day_country_show.parquet",
+    )?;
+    steps.insert("aggregate".into(), ms.into());
+    let ms = step(
+        queries::BENCH_CASE_STUDY_TOP10,
+        Some((
+            "agg_watch_day_country_show",
+            "agg_watch_day_country_show.parquet",
+        )),
+        "top10_country_day.parquet",
+    )?;
+    steps.insert("top10".into(), ms.into());
+    Ok(json!({ "steps_ms": steps, "threads": threads(&conn)? }))
+}
+
+/// One scan of the landing files with the aggregate's GROUP BY.
+fn floor(layout: &Layout) -> Result<Value> {
+    let out = layout.work.join("floor");
+    remove_dir(&out)?;
+    fs::create_dir_all(&out)?;
+    let conn = db::open_for_build(&layout.lake, &out, None)?;
+    raw_view(&conn, layout)?;
+    conn.execute_batch(&format!(
+        "COPY ({}) TO {} (FORMAT parquet);",
+        queries::BENCH_FLOOR.text,
+        db::path_literal(&out.join("agg.parquet"))
+    ))
+    .context("benchmark step bench_floor")?;
+    Ok(json!({ "threads": threads(&conn)? }))
+}
+
+/// `raw_watch_events` over every landing file, as the case study names it.
+fn raw_view(conn: &duckdb::Connection, layout: &Layout) -> Result<()> {
+    let glob = layout
+        .lake
+        .join("raw_watch_events")
+        .join("*")
+        .join("*.parquet");
+    conn.execute_batch(&format!(
+        "CREATE VIEW raw_watch_events AS SELECT * FROM read_parquet({}, hive_partitioning = true);",
+        db::path_literal(&glob)
+    ))
+    .context("reading the landing files")
+}
+
+fn threads(conn: &duckdb::Connection) -> Result<i64> {
+    Ok(conn.query_row("SELECT current_setting('threads')", [], |r| r.get(0))?)
+}
+
+/// Homepage Top 10 reads in this process against the warehouse on disk:
+/// `calls` reads of random (date, country) keys after a warm-up, each timed.
+fn top10_latency(layout: &Layout, calls: usize) -> Result<Measured> {
+    let started = Instant::now();
+    let version = Warehouse::new(&layout.warehouse).current()?;
+    let dates = version.manifest.dates.clone();
+    let countries = version.manifest.countries.clone();
+    if dates.is_empty() || countries.is_empty() {
+        bail!("the warehouse has no dates or no countries");
+    }
+    let session = Session::open(version)?;
+    let opened = started.elapsed();
+    let mut rng = rand_pcg::Pcg64::seed_from_u64(7);
+    let keys: Vec<(chrono::NaiveDate, &String)> = (0..calls)
+        .map(|_| {
+            let date = dates[rng.random_range(0..dates.len())];
+            (date, countries.choose(&mut rng).expect("countries"))
+        })
+        .collect();
+    let warm_up = (calls / 10).max(10);
+    // The product's path (the serving table, then a lookup in memory), and
+    // for comparison the same answer as a DuckDB query each time.
+    let (served, rows) = timed_calls(&keys, warm_up, |d, c| session.top10(d, c))?;
+    let sql = queries::TOP10.text;
+    let (queried, _) = timed_calls(&keys, warm_up, |d, c| {
+        Table::query(&session.conn, sql, &[&d.to_string(), &c])
+    })?;
+    Ok(Measured {
+        seconds: started.elapsed().as_secs_f64(),
+        peak_rss_bytes: peak_rss_bytes(),
+        detail: json!({
+            "calls": calls,
+            "warm_up": warm_up,
+            "open_ms": opened.as_secs_f64() * 1e3,
+            "p50_ms": percentile(&served, 0.50),
+            "p95_ms": percentile(&served, 0.95),
+            "p99_ms": percentile(&served, 0.99),
+            "max_ms": served.last(),
+            "sql_p50_ms": percentile(&queried, 0.50),
+            "sql_p95_ms": percentile(&queried, 0.95),
+            "sql_p99_ms": percentile(&queried, 0.99),
+            "rows_per_call": rows as f64 / calls as f64,
+            "dates": dates.len(),
+            "countries": countries.len(),
+        }),
+    })
+}
+
+/// Time `call` on each key after `warm_up` untimed calls; the sorted
+/// durations in milliseconds, and the rows returned.
+fn timed_calls(
+    keys: &[(chrono::NaiveDate, &String)],
+    warm_up: usize,
+    call: impl Fn(chrono::NaiveDate, &str) -> Result<Table>,
+) -> Result<(Vec<f64>, usize)> {
+    for (d, c) in keys.iter().cycle().take(warm_up) {
+        call(*d, c)?;
+    }
+    let mut samples = Vec::with_capacity(keys.len());
+    let mut rows = 0;
+    for (d, c) in keys {
+        let t = Instant::now();
+        let table = call(*d, c)?;
+        samples.push(t.elapsed().as_secs_f64() * 1e3);
+        rows += table.rows.len();
+    }
+    samples.sort_by(f64::total_cmp);
+    Ok((samples, rows))
+}
+
+/// The `p` quantile (0..=1) of sorted samples.
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    sorted[((sorted.len() - 1) as f64 * p).round() as usize]
+}
+
+fn remove_dir(dir: &Path) -> Result<()> {
+    match fs::remove_dir_all(dir) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(e).with_context(|| format!("removing {}", dir.display()))
+        }
+        _ => Ok(()),
+    }
+}
