@@ -28,7 +28,7 @@ FROM (
         first_value(src_file) OVER w AS winner_src_file,
         first_value(src_row) OVER w AS winner_src_row,
         first_value(ingestion_ts) OVER w AS winner_ingestion_ts,
-        first_value(coalesce(CAST(event_ts AS DATE), dt)) OVER w AS event_date
+        first_value(event_date_of(event_ts, dt)) OVER w AS event_date
     FROM raw r
     WHERE hash(r.event_id) IN (SELECT h FROM contested)
     WINDOW w AS (

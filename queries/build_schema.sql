@@ -8,6 +8,13 @@ CREATE TEMP TABLE landing_files (
     name VARCHAR,
     dt   DATE
 );
+-- The event date an event is attributed to: its event_ts's date, or its
+-- landing date dt when the event_ts is NULL or beyond the calendar (before
+-- 0001-01-01, after 9999-12-31, ±infinity), where no partition folder could
+-- name it; such an event is quarantined (build_validate.sql).
+CREATE TEMP MACRO event_date_of(ts, dt) AS
+    CASE WHEN ts >= TIMESTAMP '0001-01-01' AND ts < TIMESTAMP '10000-01-01'
+         THEN CAST(ts AS DATE) ELSE dt END;
 CREATE TEMP TABLE build_params (
     as_of     TIMESTAMP,
     from_date DATE,

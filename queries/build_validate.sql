@@ -5,11 +5,11 @@
 -- reader, so no copy of every event is ever held in memory.
 CREATE TEMP VIEW winners AS
 WITH survivors AS (
-    SELECT r.*, coalesce(CAST(r.event_ts AS DATE), r.dt) AS event_date
+    SELECT r.*, event_date_of(r.event_ts, r.dt) AS event_date
     FROM raw r, build_params p
     WHERE hash(r.event_id) NOT IN (SELECT h FROM contested)
-      AND (p.from_date IS NULL OR coalesce(CAST(r.event_ts AS DATE), r.dt) >= p.from_date)
-      AND (p.to_date IS NULL OR coalesce(CAST(r.event_ts AS DATE), r.dt) <= p.to_date)
+      AND (p.from_date IS NULL OR event_date_of(r.event_ts, r.dt) >= p.from_date)
+      AND (p.to_date IS NULL OR event_date_of(r.event_ts, r.dt) <= p.to_date)
     UNION ALL
     SELECT event_id, user_id, show_id, country, watch_seconds, event_ts, src,
            ingestion_ts, dt, src_file, src_row, event_date
@@ -22,6 +22,8 @@ SELECT
         WHEN s.event_id IS NULL OR s.user_id IS NULL OR s.show_id IS NULL
           OR s.country IS NULL OR s.event_ts IS NULL OR s.watch_seconds IS NULL
             THEN 'null_field'
+        WHEN s.event_ts < TIMESTAMP '0001-01-01' OR s.event_ts >= TIMESTAMP '10000-01-01'
+            THEN 'event_ts_out_of_range'
         WHEN s.watch_seconds < 0 OR s.watch_seconds > 86400
             THEN 'watch_seconds_out_of_range'
         WHEN g.country IS NULL

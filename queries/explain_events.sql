@@ -1,8 +1,8 @@
 -- Lineage: every raw row behind one (date $1, country $2, canonical show $3):
 -- the kept versions (fact), the quarantined versions whose show resolves to
 -- it, and every duplicate that lost to one of those, each with its status.
--- The fact is sorted by (country, show_id) within a date, so this reads only
--- the row groups of the key.
+-- The date's partition is read (a hive filter), and only the rows of the key
+-- are kept.
 WITH kept AS (
     SELECT event_id, user_id, original_show_id AS show_id, country,
            CAST(watch_seconds AS BIGINT) AS watch_seconds, event_ts, src, ingestion_ts,

@@ -81,10 +81,6 @@ pub fn open_for_build(lake: &Path, staging: &Path, memory_mib: Option<u64>) -> R
     )
 }
 
-/// Tables held in memory by every reader rather than read from Parquet per
-/// query (see [`open_version`]).
-const SERVED: &[&str] = &["top10_country_day", "dim_shows"];
-
 /// An in-memory connection with one view per table of `version`, named as
 /// the tables are (`top10_country_day`, `dim_shows`, …). `dim_shows` and
 /// `dim_geo` are deduplicated on their keys so a doubled dimension row can
@@ -103,19 +99,9 @@ pub fn open_version(version: &Version) -> Result<Connection> {
     let mut sql = String::new();
     for table in PARTITIONED {
         let glob = version.table_glob(table);
-        // The serving tables — the published lists and the show titles —
-        // are small and read on every screen, so they are loaded into
-        // memory once, and the homepage's join of the two is made ahead
-        // (serve_top10_homepage.sql): a homepage read then costs well under
-        // a millisecond instead of a Parquet scan (docs/benchmarks.md).
-        let kind = if SERVED.contains(table) {
-            "TABLE"
-        } else {
-            "VIEW"
-        };
         let hive = glob.ends_with("*.parquet");
         sql.push_str(&format!(
-            "CREATE {kind} {table} AS SELECT * FROM read_parquet({}{});\n",
+            "CREATE VIEW {table} AS SELECT * FROM read_parquet({}{});\n",
             path_literal(&glob),
             if hive {
                 ", hive_partitioning = true, hive_types = {'event_date': DATE}"
@@ -135,14 +121,8 @@ pub fn open_version(version: &Version) -> Result<Connection> {
             ),
             _ => format!("SELECT * FROM read_parquet({file})"),
         };
-        let kind = if SERVED.contains(table) {
-            "TABLE"
-        } else {
-            "VIEW"
-        };
-        sql.push_str(&format!("CREATE {kind} {table} AS {body};\n"));
+        sql.push_str(&format!("CREATE VIEW {table} AS {body};\n"));
     }
-    sql.push_str(crate::queries::SERVE_TOP10_HOMEPAGE.text);
     conn.execute_batch(&sql)
         .with_context(|| format!("opening warehouse version {}", version.dir.display()))?;
     Ok(conn)

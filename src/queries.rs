@@ -58,7 +58,6 @@ sql!(BENCH_CASE_STUDY_AGG, "bench_case_study_agg");
 sql!(BENCH_CASE_STUDY_TOP10, "bench_case_study_top10");
 sql!(BENCH_FLOOR, "bench_floor");
 sql!(TOP10, "top10");
-sql!(SERVE_TOP10_HOMEPAGE, "serve_top10_homepage");
 sql!(TOP10_ALL, "top10_all");
 sql!(WOW, "wow");
 sql!(SHARE, "share");

@@ -1000,7 +1000,6 @@ fn timestamps_beyond_the_calendar_never_crash() {
 /// (`event_ts_out_of_range`) on its landing date, where the checks count
 /// it, rather than written under an event date no reader can name.
 #[test]
-#[ignore = "needs the event_ts_out_of_range rule in queries/build_*.sql (docs/reliability.md, still open)"]
 fn timestamps_beyond_the_calendar_are_quarantined() {
     let (lake, mut ids) = beyond_the_calendar();
     let b = build(&lake);

@@ -244,6 +244,7 @@ fn run(
             ("null_field".to_string(), c[0]),
             ("watch_seconds_out_of_range".to_string(), c[1]),
             ("unknown_country".to_string(), c[2]),
+            ("event_ts_out_of_range".to_string(), c[3]),
         ]);
         Ok(())
     })?;

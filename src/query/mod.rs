@@ -84,10 +84,11 @@ impl Session {
         })
     }
 
-    /// The homepage lists, read from the serving table in one query the
-    /// first time: a homepage read is then a lookup in memory, a few
-    /// microseconds where a DuckDB query of ten rows costs most of a
-    /// millisecond (docs/benchmarks.md).
+    /// The homepage lists, read in one query (top10_all.sql) the first
+    /// time: a homepage read is then a lookup in memory, about a microsecond,
+    /// where a DuckDB query of the Parquet files costs milliseconds
+    /// (docs/benchmarks.md). Loaded on first use, not when the version is
+    /// opened, so the explorer's launch does not pay for it.
     fn homepage(&self) -> Result<&HashMap<(String, String), Table>> {
         if let Some(m) = self.homepage.get() {
             return Ok(m);

@@ -1,0 +1,157 @@
+//! `top10 bench` end to end on a small generated lake, and the build's
+//! memory limit: a build held to 64 MB gives the same warehouse.
+
+mod support;
+
+use std::fs;
+
+use support::{assert_one_line_error, run, stderr, stdout};
+use tempfile::TempDir;
+
+#[test]
+fn bench_reports_every_phase_and_target() {
+    let dir = TempDir::new().unwrap();
+    let work = dir.path().join("work");
+    let json = dir.path().join("bench.json");
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--events",
+        "30000",
+        "--calls",
+        "200",
+        "--json",
+        json.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let out = stdout(&o);
+    for phase in [
+        "| generate |",
+        "| build |",
+        "| case-study |",
+        "| floor |",
+        "| incremental |",
+        "| top10 |",
+    ] {
+        assert!(out.contains(phase), "{phase} missing:\n{out}");
+    }
+    for target in [
+        "faster than the case study",
+        "of the floor",
+        "of the full build",
+        "p95 under 1 ms",
+        "under 2 GB",
+    ] {
+        assert!(out.contains(target), "{target} missing:\n{out}");
+    }
+
+    // Every phase measured something real, in its own process.
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(&json).unwrap()).unwrap();
+    let phases = v["phases"].as_object().unwrap();
+    assert_eq!(phases.len(), 6, "{phases:?}");
+    for (name, runs) in phases {
+        let m = &runs[0];
+        assert!(m["seconds"].as_f64().unwrap() > 0.0, "{name}");
+        assert!(m["peak_rss_bytes"].as_u64().unwrap() > 1_000_000, "{name}");
+    }
+    let build = &phases["build"][0]["detail"];
+    let generated = &phases["generate"][0]["detail"];
+    assert_eq!(build["raw_rows"], generated["rows"]);
+    let top10 = &phases["top10"][0]["detail"];
+    assert_eq!(top10["calls"], 200);
+    assert!(top10["rows_per_call"].as_f64().unwrap() > 0.0);
+    assert!(top10["p50_ms"].as_f64().unwrap() <= top10["p99_ms"].as_f64().unwrap());
+    // The baselines wrote their tables.
+    for f in [
+        "case_study/deduped_events.parquet",
+        "case_study/agg_watch_day_country_show.parquet",
+        "case_study/top10_country_day.parquet",
+        "floor/agg.parquet",
+    ] {
+        assert!(work.join(f).is_file(), "{f}");
+    }
+    // The incremental phase rebuilt one date and carried the rest over.
+    let inc = &phases["incremental"][0]["detail"];
+    assert!(inc["reused_dates"].as_u64().unwrap() > 0, "{inc}");
+}
+
+#[test]
+fn bench_rejects_zero_runs() {
+    let dir = TempDir::new().unwrap();
+    let o = run(&[
+        "bench",
+        "--work",
+        dir.path().to_str().unwrap(),
+        "--runs",
+        "0",
+    ]);
+    assert_one_line_error(&o, &["--runs"]);
+}
+
+#[test]
+fn a_build_under_a_small_memory_limit_gives_the_same_warehouse() {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let o = run(&[
+        "generate",
+        "--out",
+        lake.to_str().unwrap(),
+        "--days",
+        "8",
+        "--events-per-day",
+        "40000",
+        "--countries",
+        "6",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut answers = Vec::new();
+    for limit in ["4GB", "64MB"] {
+        let wh = dir.path().join(format!("wh-{limit}"));
+        let o = run(&[
+            "build",
+            "--lake",
+            lake.to_str().unwrap(),
+            "--warehouse",
+            wh.to_str().unwrap(),
+            "--memory-limit",
+            limit,
+        ]);
+        assert!(o.status.success(), "{limit}: {}", stderr(&o));
+        let summary = stderr(&o);
+        let counts = summary
+            .split(": ")
+            .nth(1)
+            .unwrap()
+            .split(" in ")
+            .next()
+            .unwrap();
+        let mut answer = vec![counts.to_string()];
+        for q in ["top10", "wow"] {
+            let o = run(&[
+                "query",
+                q,
+                "--warehouse",
+                wh.to_str().unwrap(),
+                "--date",
+                "2026-09-14",
+                "--country",
+                "US",
+                "--format",
+                "csv",
+            ]);
+            assert!(o.status.success(), "{}", stderr(&o));
+            answer.push(stdout(&o));
+        }
+        answers.push(answer);
+    }
+    assert_eq!(answers[0], answers[1]);
+}
+
+#[test]
+fn a_bad_memory_limit_is_a_one_line_error() {
+    for bad in ["lots", "10MB", "1GB; DROP TABLE x"] {
+        let o = run(&["build", "--lake", "nowhere", "--memory-limit", bad]);
+        assert_one_line_error(&o, &["memory"]);
+    }
+}
