@@ -74,6 +74,39 @@ fn bench_reports_every_phase_and_target() {
     // The incremental phase rebuilt one date and carried the rest over.
     let inc = &phases["incremental"][0]["detail"];
     assert!(inc["reused_dates"].as_u64().unwrap() > 0, "{inc}");
+
+    // A second run replaces what the first made.
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--events",
+        "20000",
+        "--calls",
+        "50",
+        "--phases",
+        "generate,build,floor",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn bench_never_replaces_what_it_did_not_make() {
+    let dir = TempDir::new().unwrap();
+    let precious = dir.path().join("warehouse").join("keep.txt");
+    fs::create_dir_all(precious.parent().unwrap()).unwrap();
+    fs::write(&precious, "mine").unwrap();
+    let o = run(&[
+        "bench",
+        "--work",
+        dir.path().to_str().unwrap(),
+        "--events",
+        "5000",
+        "--phases",
+        "generate,build",
+    ]);
+    assert_one_line_error(&o, &["not made by top10 bench"]);
+    assert_eq!(fs::read_to_string(&precious).unwrap(), "mine");
 }
 
 #[test]

@@ -9,8 +9,9 @@ mod phases;
 
 use std::fmt::Write as _;
 use std::fs;
+use std::io::IsTerminal;
 use std::path::PathBuf;
-use std::process::{Command as Process, ExitCode, Stdio};
+use std::process::{Command as Process, ExitCode};
 
 use anyhow::{Context, Result, bail};
 use clap::{Args, ValueEnum};
@@ -97,6 +98,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     }
 
     let wanted = |p: Phase| args.phases.is_empty() || args.phases.contains(&p);
+    phases::check_work(&layout, args.lake.is_none() && wanted(Phase::Generate))?;
     let mut results: Vec<(Phase, Vec<Measured>)> = Vec::new();
     let mut record = |p: Phase, m: Measured| match results.iter_mut().find(|(q, _)| *q == p) {
         Some((_, v)) => v.push(m),
@@ -137,7 +139,9 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
 
 /// Run one phase in a child process of this binary and read its line.
 fn child(phase: Phase, args: &BenchArgs, layout: &Layout) -> Result<Measured> {
-    eprintln!("bench: {} …", phase.name());
+    if std::io::stderr().is_terminal() {
+        eprintln!("bench: {} …", phase.name());
+    }
     let exe = std::env::current_exe().context("finding the top10 binary")?;
     let out = Process::new(exe)
         .arg("bench")
@@ -151,11 +155,17 @@ fn child(phase: Phase, args: &BenchArgs, layout: &Layout) -> Result<Measured> {
         .arg(args.events.to_string())
         .arg("--calls")
         .arg(args.calls.to_string())
-        .stderr(Stdio::inherit())
         .output()
         .context("starting a benchmark phase")?;
     if !out.status.success() {
-        bail!("benchmark phase {} failed", phase.name());
+        // The child's own one-line error says why.
+        let err = String::from_utf8_lossy(&out.stderr);
+        let why = err
+            .lines()
+            .rev()
+            .find_map(|l| l.strip_prefix("top10: error: "))
+            .unwrap_or("it failed");
+        bail!("benchmark phase {}: {why}", phase.name());
     }
     let line = String::from_utf8_lossy(&out.stdout);
     serde_json::from_str(line.trim())

@@ -83,7 +83,9 @@ fn generate_lake(layout: &Layout, events: u64) -> Result<Value> {
         unreachable!("the arguments above are a generate command")
     };
     let params = generate::Params::try_from(&args)?;
-    let summary = generate::run(&params, &layout.lake, true)?;
+    claim(&layout.lake)?;
+    let summary = generate::run(&params, &layout.lake, false)?;
+    mark(&layout.lake)?;
     Ok(json!({
         "events": summary.stats.events,
         "rows": summary.stats.rows,
@@ -94,8 +96,9 @@ fn generate_lake(layout: &Layout, events: u64) -> Result<Value> {
 
 /// A full build into a fresh warehouse.
 fn build(layout: &Layout) -> Result<Value> {
-    remove_dir(&layout.warehouse)?;
+    claim(&layout.warehouse)?;
     let m = pipeline::build(&layout.lake, &layout.warehouse, &quiet(None))?;
+    mark(&layout.warehouse)?;
     Ok(json!({
         "raw_rows": m.counts.raw_rows_read,
         "fact_rows": m.counts.fact_rows,
@@ -143,8 +146,9 @@ fn quiet(range: Option<DateRange>) -> BuildOptions {
 /// fastest, so the ratios never flatter the build.
 fn case_study(layout: &Layout) -> Result<Value> {
     let out = layout.work.join("case_study");
-    remove_dir(&out)?;
+    claim(&out)?;
     fs::create_dir_all(&out)?;
+    mark(&out)?;
     let conn = db::open_for_build(&layout.lake, &out, None)?;
     raw_view(&conn, layout)?;
     let mut steps = serde_json::Map::new();
@@ -191,8 +195,9 @@ fn case_study(layout: &Layout) -> Result<Value> {
 /// One scan of the landing files with the aggregate's GROUP BY.
 fn floor(layout: &Layout) -> Result<Value> {
     let out = layout.work.join("floor");
-    remove_dir(&out)?;
+    claim(&out)?;
     fs::create_dir_all(&out)?;
+    mark(&out)?;
     let conn = db::open_for_build(&layout.lake, &out, None)?;
     raw_view(&conn, layout)?;
     conn.execute_batch(&format!(
@@ -297,11 +302,55 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p).round() as usize]
 }
 
-fn remove_dir(dir: &Path) -> Result<()> {
-    match fs::remove_dir_all(dir) {
-        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-            Err(e).with_context(|| format!("removing {}", dir.display()))
-        }
-        _ => Ok(()),
+/// The file that marks a folder as made by `top10 bench`, so a rerun may
+/// replace it.
+const MARK: &str = ".top10-bench";
+
+/// Make way for a folder this benchmark will write: remove it if an earlier
+/// run made it (or it is empty); refuse anything else, so a `--work` that
+/// points at real data never loses it.
+fn claim(dir: &Path) -> Result<()> {
+    if !may_replace(dir)? {
+        return Ok(());
     }
+    fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))
+}
+
+/// Whether `dir` exists and may be replaced; an error when it exists and
+/// was not made by a benchmark.
+fn may_replace(dir: &Path) -> Result<bool> {
+    let Ok(mut entries) = fs::read_dir(dir) else {
+        return Ok(false);
+    };
+    if entries.next().is_some() && !dir.join(MARK).exists() {
+        bail!(
+            "{} exists and was not made by top10 bench: choose another --work",
+            dir.display()
+        );
+    }
+    Ok(true)
+}
+
+/// Check, before any phase runs, that every folder the benchmark will
+/// replace under `--work` is its own.
+pub fn check_work(layout: &Layout, generating: bool) -> Result<()> {
+    if generating {
+        may_replace(&layout.lake)?;
+    }
+    for dir in [
+        layout.warehouse.clone(),
+        layout.work.join("case_study"),
+        layout.work.join("floor"),
+    ] {
+        may_replace(&dir)?;
+    }
+    Ok(())
+}
+
+fn mark(dir: &Path) -> Result<()> {
+    fs::write(
+        dir.join(MARK),
+        "made by top10 bench; replaced by its next run\n",
+    )
+    .with_context(|| format!("writing {}", dir.join(MARK).display()))
 }
