@@ -256,7 +256,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Some(Command::Generate(args)) => {
             let params = generate::Params::try_from(&args)?;
             let summary = generate::run(&params, &args.out, args.force)?;
-            eprintln!("{}", summary.line(&args.out));
+            error::say(&summary.line(&args.out));
             Ok(ExitCode::from(EXIT_OK))
         }
         Some(Command::Build(args)) => {
@@ -275,7 +275,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 memory_limit_mib: Some(args.memory_limit),
             };
             let manifest = pipeline::build(&args.lake, &wh, &opts)?;
-            eprintln!("{}", manifest.summary(&wh));
+            error::say(&manifest.summary(&wh));
             Ok(ExitCode::from(EXIT_OK))
         }
         Some(Command::Query(q)) => query::run(q),

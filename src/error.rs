@@ -38,6 +38,13 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
     }) || one_line(err).contains("Broken pipe")
 }
 
+/// Print one line of news on stderr (a summary, a warning), ignoring a
+/// stderr that cannot be written: the work it reports is already done, and
+/// `eprintln!` would panic there (a full disk).
+pub fn say(line: &str) {
+    let _ = writeln!(std::io::stderr(), "{line}");
+}
+
 /// Print `err` as one line and return the error exit code. (Written
 /// without `eprintln!`, which panics when stderr itself cannot be written,
 /// as on a full disk.)

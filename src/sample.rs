@@ -72,10 +72,10 @@ pub fn warehouse() -> Result<Version> {
     if let Ok(v) = w.current() {
         return Ok(v);
     }
-    eprintln!(
+    crate::error::say(&format!(
         "building the sample warehouse in {} (first use)",
         wh.display()
-    );
+    ));
     if let Err(e) = pipeline::build(&lake, &wh, &BuildOptions::default()) {
         // A concurrent first run may have built it meanwhile.
         return w.current().map_err(|_| e);

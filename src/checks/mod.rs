@@ -256,10 +256,10 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     let session = Session::open(version)?;
     let checks = run_checks(&session.conn, &cfg, &root, &dates)?;
     if let Err(e) = history::append(&root, &checks, Utc::now().naive_utc()) {
-        eprintln!(
+        crate::error::say(&format!(
             "top10: warning: results not recorded in pipeline_health: {}",
             crate::error::describe(&e)
-        );
+        ));
     }
     print(|out| render::results(&checks, args.format, out))?;
     let failed = checks.iter().any(|c| c.status == Status::Fail);

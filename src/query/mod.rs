@@ -45,13 +45,13 @@ pub fn resolve(source: &Source) -> Result<Version> {
 }
 
 fn build_first(lake: &Path, wh: &Path) -> Result<Version> {
-    eprintln!(
+    crate::error::say(&format!(
         "building warehouse {} from {} (first use)",
         wh.display(),
         lake.display()
-    );
+    ));
     let m = pipeline::build(lake, wh, &BuildOptions::default())?;
-    eprintln!("{}", m.summary(wh));
+    crate::error::say(&m.summary(wh));
     Warehouse::new(wh).current()
 }
 
