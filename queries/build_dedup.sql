@@ -30,7 +30,8 @@ FROM (
         first_value(ingestion_ts) OVER w AS winner_ingestion_ts,
         first_value(event_date_of(event_ts, dt)) OVER w AS event_date
     FROM raw r
-    WHERE hash(r.event_id) IN (SELECT h FROM contested)
+    WHERE r.event_id IS NOT NULL
+      AND hash(r.event_id) IN (SELECT h FROM contested)
     WINDOW w AS (
         PARTITION BY event_id
         ORDER BY ingestion_ts DESC NULLS LAST,

@@ -7,7 +7,7 @@ CREATE TEMP VIEW winners AS
 WITH survivors AS (
     SELECT r.*, event_date_of(r.event_ts, r.dt) AS event_date
     FROM raw r, build_params p
-    WHERE hash(r.event_id) NOT IN (SELECT h FROM contested)
+    WHERE (r.event_id IS NULL OR hash(r.event_id) NOT IN (SELECT h FROM contested))
       AND (p.from_date IS NULL OR event_date_of(r.event_ts, r.dt) >= p.from_date)
       AND (p.to_date IS NULL OR event_date_of(r.event_ts, r.dt) <= p.to_date)
     UNION ALL
