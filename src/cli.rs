@@ -223,7 +223,8 @@ pub fn main() -> ExitCode {
 }
 
 /// Help and version go to stdout with exit 0; a usage error becomes one line
-/// (clap's first line, without its "For more information" footer) and exit 2.
+/// (clap's message, folded, without its usage and "For more information"
+/// footer) and exit 2.
 fn clap_exit(err: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match err.kind() {
@@ -236,10 +237,19 @@ fn clap_exit(err: clap::Error) -> ExitCode {
             ExitCode::from(error::EXIT_ERROR)
         }
         _ => {
+            // The message and what it lists (e.g. the missing arguments),
+            // folded into one line; the usage and "For more information"
+            // footer after the first blank line are left out.
             let text = err.render().to_string();
-            let line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-            let line = line.trim().trim_start_matches("error: ");
-            eprintln!("top10: error: {line}");
+            let line = text
+                .lines()
+                .skip_while(|l| l.trim().is_empty())
+                .take_while(|l| !l.trim().is_empty())
+                .map(str::trim)
+                .collect::<Vec<_>>()
+                .join(" ");
+            let line = line.trim_start_matches("error: ");
+            error::say(&format!("top10: error: {line}"));
             ExitCode::from(error::EXIT_ERROR)
         }
     }

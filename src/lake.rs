@@ -137,6 +137,29 @@ pub struct RawFile {
     /// the identity lineage uses.
     pub name: String,
     pub bytes: u64,
+    /// Its modification time when the lake was opened: with `bytes`, what
+    /// [`RawFile::unchanged`] compares, since a build reads each file more
+    /// than once.
+    pub modified: Option<std::time::SystemTime>,
+}
+
+impl RawFile {
+    /// Fail unless the file still has the size and modification time it
+    /// had when the lake was opened.
+    pub fn unchanged(&self) -> Result<()> {
+        let meta = std::fs::metadata(&self.path).ok();
+        let now = (
+            meta.as_ref().map(|m| m.len()),
+            meta.as_ref().and_then(|m| m.modified().ok()),
+        );
+        if now != (Some(self.bytes), self.modified) {
+            bail!(
+                "landing file {} changed while the build read it; nothing was published: build again once the lake is still",
+                self.path.display()
+            );
+        }
+        Ok(())
+    }
 }
 
 /// A lake whose layout has been checked.
@@ -207,12 +230,15 @@ impl Lake {
                         file.display()
                     );
                 }
-                let bytes = file.metadata().map(|m| m.len()).unwrap_or(0);
+                let meta = file.metadata().ok();
+                let bytes = meta.as_ref().map(|m| m.len()).unwrap_or(0);
+                let modified = meta.as_ref().and_then(|m| m.modified().ok());
                 raw_files.push(RawFile {
                     dt,
                     path: file,
                     name: format!("{name}/{fname}"),
                     bytes,
+                    modified,
                 });
             }
         }
@@ -317,6 +343,27 @@ mod tests {
             ))
             .unwrap();
         std::fs::read(f).unwrap()
+    }
+
+    #[test]
+    fn a_landing_file_that_changed_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("part-0.parquet");
+        std::fs::write(&path, b"first").unwrap();
+        let meta = std::fs::metadata(&path).unwrap();
+        let f = RawFile {
+            dt: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            path: path.clone(),
+            name: "dt=2026-01-05/part-0.parquet".into(),
+            bytes: meta.len(),
+            modified: meta.modified().ok(),
+        };
+        f.unchanged().unwrap();
+        std::fs::write(&path, b"second, longer").unwrap();
+        let err = f.unchanged().unwrap_err().to_string();
+        assert!(err.contains("changed while the build read it"), "{err}");
+        std::fs::remove_file(&path).unwrap();
+        assert!(f.unchanged().is_err());
     }
 
     #[test]

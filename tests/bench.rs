@@ -110,6 +110,72 @@ fn bench_never_replaces_what_it_did_not_make() {
 }
 
 #[test]
+fn a_failed_phase_leaves_a_work_folder_the_next_run_may_replace() {
+    let dir = TempDir::new().unwrap();
+    let work = dir.path().join("work");
+    let empty_lake = dir.path().join("empty");
+    fs::create_dir_all(&empty_lake).unwrap();
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--lake",
+        empty_lake.to_str().unwrap(),
+        "--phases",
+        "build",
+    ]);
+    assert_one_line_error(&o, &["benchmark phase build"]);
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--events",
+        "5000",
+        "--calls",
+        "20",
+        "--phases",
+        "generate,build,top10",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn bench_refuses_contradictions_before_running_anything() {
+    let dir = TempDir::new().unwrap();
+    let work = dir.path().join("work");
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--lake",
+        dir.path().to_str().unwrap(),
+        "--phases",
+        "generate",
+    ]);
+    assert_one_line_error(&o, &["--phases generate", "--lake"]);
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--json",
+        "/nonexistent-folder/out.json",
+    ]);
+    assert_one_line_error(&o, &["/nonexistent-folder/out.json"]);
+    assert!(!work.join("lake").exists(), "nothing ran");
+    let o = run(&[
+        "bench",
+        "--work",
+        work.to_str().unwrap(),
+        "--phases",
+        "top10",
+    ]);
+    assert_one_line_error(&o, &["--phases build first"]);
+    // A missing required argument is named, on one line.
+    let o = run(&["bench"]);
+    assert_one_line_error(&o, &["--work"]);
+}
+
+#[test]
 fn bench_rejects_zero_runs() {
     let dir = TempDir::new().unwrap();
     let o = run(&[

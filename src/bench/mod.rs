@@ -23,7 +23,8 @@ pub use phases::{Measured, peak_rss_bytes};
 #[derive(Debug, Args)]
 pub struct BenchArgs {
     /// Scratch folder: the generated lake (unless --lake), the warehouse and
-    /// the baselines' outputs. Created if missing; its contents are replaced.
+    /// the baselines' outputs. Created if missing; what an earlier run made
+    /// there is replaced, and any other folder in the way is refused.
     #[arg(long)]
     pub work: PathBuf,
     /// Benchmark this lake instead of generating one into WORK/lake.
@@ -98,6 +99,15 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     }
 
     let wanted = |p: Phase| args.phases.is_empty() || args.phases.contains(&p);
+    if args.lake.is_some() && args.phases == [Phase::Generate] {
+        bail!(
+            "--phases generate measures generating a lake, and --lake names one to use instead: drop one of them"
+        );
+    }
+    // A bad --json path fails now, not after every phase has run.
+    if let Some(path) = &args.json {
+        fs::write(path, "").with_context(|| format!("writing {}", path.display()))?;
+    }
     phases::check_work(&layout, args.lake.is_none() && wanted(Phase::Generate))?;
     let mut results: Vec<(Phase, Vec<Measured>)> = Vec::new();
     let mut record = |p: Phase, m: Measured| match results.iter_mut().find(|(q, _)| *q == p) {
@@ -163,7 +173,10 @@ fn child(phase: Phase, args: &BenchArgs, layout: &Layout) -> Result<Measured> {
         let why = err
             .lines()
             .rev()
-            .find_map(|l| l.strip_prefix("top10: error: "))
+            .find_map(|l| {
+                l.strip_prefix("top10: error: ")
+                    .or_else(|| l.strip_prefix("top10: "))
+            })
             .unwrap_or("it failed");
         bail!("benchmark phase {}: {why}", phase.name());
     }
@@ -304,7 +317,13 @@ impl Report {
         target(
             "build ≥ 1.6× faster than the case study's SQL",
             ratio(self.median(Phase::CaseStudy), build),
-            &|r| format!("{r:.2}× faster"),
+            &|r| {
+                if r >= 1.0 {
+                    format!("{r:.2}× faster")
+                } else {
+                    format!("{:.2}× slower", 1.0 / r)
+                }
+            },
             &|r| r >= 1.6,
         );
         target(
@@ -364,6 +383,21 @@ fn seconds_list(detail: &Value, key: &str) -> String {
     let Some(entries) = detail[key].as_object() else {
         return String::new();
     };
+    // In the order the pipeline runs them; anything else after.
+    const ORDER: &[&str] = &[
+        "validate_lake",
+        "load_raw",
+        "load_dimensions",
+        "canonical_map",
+        "dedup",
+        "validate",
+        "fact",
+        "aggregate",
+        "snapshots",
+        "reuse",
+    ];
+    let mut entries: Vec<(&String, &Value)> = entries.iter().collect();
+    entries.sort_by_key(|(k, _)| ORDER.iter().position(|o| o == k).unwrap_or(ORDER.len()));
     entries
         .iter()
         .filter_map(|(k, v)| Some(format!("{k} {:.2}", v.as_f64()? / 1e3)))

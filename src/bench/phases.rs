@@ -14,6 +14,7 @@ use rand::{Rng, SeedableRng};
 use serde_json::{Value, json};
 
 use crate::cli::{Cli, Command};
+use crate::lake::{Lake, RawFile};
 use crate::output::Table;
 use crate::pipeline::{self, BuildOptions, DateRange};
 use crate::queries::{self, Sql};
@@ -96,9 +97,12 @@ fn generate_lake(layout: &Layout, events: u64) -> Result<Value> {
 
 /// A full build into a fresh warehouse.
 fn build(layout: &Layout) -> Result<Value> {
+    // Marked before the build, so that a build that fails (or is killed)
+    // leaves a folder the next run may replace.
     claim(&layout.warehouse)?;
-    let m = pipeline::build(&layout.lake, &layout.warehouse, &quiet(None))?;
+    fs::create_dir_all(&layout.warehouse)?;
     mark(&layout.warehouse)?;
+    let m = pipeline::build(&layout.lake, &layout.warehouse, &quiet(None))?;
     Ok(json!({
         "raw_rows": m.counts.raw_rows_read,
         "fact_rows": m.counts.fact_rows,
@@ -109,9 +113,12 @@ fn build(layout: &Layout) -> Result<Value> {
 /// The newest date rebuilt with its late-data window (every landing
 /// partition that can hold it), the other dates carried over.
 fn incremental(layout: &Layout) -> Result<Value> {
-    let current = Warehouse::new(&layout.warehouse)
-        .current()
-        .context("the incremental phase needs the build phase's warehouse")?;
+    let current = Warehouse::new(&layout.warehouse).current().map_err(|_| {
+        anyhow::anyhow!(
+            "the incremental phase rebuilds the warehouse of the build phase, and {} has none: run with --phases build first",
+            layout.warehouse.display()
+        )
+    })?;
     let last = *current
         .manifest
         .dates
@@ -209,16 +216,18 @@ fn floor(layout: &Layout) -> Result<Value> {
     Ok(json!({ "threads": threads(&conn)? }))
 }
 
-/// `raw_watch_events` over every landing file, as the case study names it.
+/// `raw_watch_events` over every landing file, as the case study names it
+/// (with its `dt` partition column): the lake is opened and checked as the
+/// build does, and its files listed explicitly.
 fn raw_view(conn: &duckdb::Connection, layout: &Layout) -> Result<()> {
-    let glob = layout
-        .lake
-        .join("raw_watch_events")
-        .join("*")
-        .join("*.parquet");
+    let lake = Lake::open(&layout.lake)?;
+    let files: Vec<&RawFile> = lake.raw_files.iter().collect();
+    lake.validate(&files)?;
+    let list: Vec<String> = files.iter().map(|f| db::path_literal(&f.path)).collect();
     conn.execute_batch(&format!(
-        "CREATE VIEW raw_watch_events AS SELECT * FROM read_parquet({}, hive_partitioning = true);",
-        db::path_literal(&glob)
+        "CREATE VIEW raw_watch_events AS SELECT * FROM read_parquet([{}], \
+         hive_partitioning = true, union_by_name = true);",
+        list.join(", ")
     ))
     .context("reading the landing files")
 }
@@ -231,7 +240,12 @@ fn threads(conn: &duckdb::Connection) -> Result<i64> {
 /// `calls` reads of random (date, country) keys after a warm-up, each timed.
 fn top10_latency(layout: &Layout, calls: usize) -> Result<Measured> {
     let started = Instant::now();
-    let version = Warehouse::new(&layout.warehouse).current()?;
+    let version = Warehouse::new(&layout.warehouse).current().map_err(|_| {
+        anyhow::anyhow!(
+            "the top10 phase reads the warehouse of the build phase, and {} has none: run with --phases build first",
+            layout.warehouse.display()
+        )
+    })?;
     let dates = version.manifest.dates.clone();
     let countries = version.manifest.countries.clone();
     if dates.is_empty() || countries.is_empty() {

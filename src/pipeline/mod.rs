@@ -114,6 +114,12 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
         )
     });
     progress.finish_and_clear();
+    // Each stage scans the landing files again, so a file replaced during
+    // the build could have been seen two ways: refuse to publish then.
+    let result = result.and_then(|m| {
+        files.iter().try_for_each(|f| f.unchanged())?;
+        Ok(m)
+    });
     let manifest = match result {
         Ok(m) => m,
         Err(e) => {

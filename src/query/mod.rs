@@ -61,7 +61,14 @@ pub struct Session {
     pub conn: Connection,
     /// Every homepage list of the version by (date, country), loaded on the
     /// first homepage read (versions never change, so it never goes stale).
-    homepage: OnceCell<HashMap<(String, String), Table>>,
+    homepage: OnceCell<Homepage>,
+}
+
+/// Every homepage list of a version, by (date, country), and the columns of
+/// one (for a key with no list).
+struct Homepage {
+    lists: HashMap<(String, String), Table>,
+    columns: Vec<String>,
 }
 
 impl Session {
@@ -89,7 +96,7 @@ impl Session {
     /// where a DuckDB query of the Parquet files costs milliseconds
     /// (docs/benchmarks.md). Loaded on first use, not when the version is
     /// opened, so the explorer's launch does not pay for it.
-    fn homepage(&self) -> Result<&HashMap<(String, String), Table>> {
+    fn homepage(&self) -> Result<&Homepage> {
         if let Some(m) = self.homepage.get() {
             return Ok(m);
         }
@@ -106,7 +113,10 @@ impl Session {
                 .rows
                 .push(row[2..].to_vec());
         }
-        Ok(self.homepage.get_or_init(|| map))
+        Ok(self.homepage.get_or_init(|| Homepage {
+            lists: map,
+            columns,
+        }))
     }
 
     /// Fail unless `country` is in the warehouse's dim_geo.
@@ -138,19 +148,15 @@ impl Session {
         self.check_country(country)?;
         self.check_date(date)?;
         let key = (date.to_string(), country.to_string());
-        Ok(match self.homepage()?.get(&key) {
+        let homepage = self.homepage()?;
+        Ok(match homepage.lists.get(&key) {
             Some(t) => t.clone(),
             // A (date, country) with no list: the columns, no rows.
             None => Table {
-                columns: self.homepage_columns()?,
+                columns: homepage.columns.clone(),
                 rows: Vec::new(),
             },
         })
-    }
-
-    fn homepage_columns(&self) -> Result<Vec<String>> {
-        let t = Table::query(&self.conn, queries::TOP10.text, &[&"1970-01-01", &""])?;
-        Ok(t.columns)
     }
 
     pub fn wow(&self, date: NaiveDate, country: &str) -> Result<Table> {

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+"""Replay the build's SQL statement by statement and time (or profile) each.
+
+`top10 build` records only stage times in its manifest. To see where a stage
+spends its time, this script runs the same queries/*.sql, in the same order and
+with the same DuckDB settings, in DuckDB's Python client (pip install
+duckdb==2.0.0, the version the binary bundles), printing each statement's wall
+time, or with --explain its EXPLAIN ANALYZE plan (operator times and rows).
+It writes only under --out. docs/benchmarks.md quotes numbers taken this way.
+
+    python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile
+    python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --explain write_fact
+    python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --compare
+    python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --case-study
+"""
+
+import argparse
+import glob
+import os
+import shutil
+import time
+
+import duckdb
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+DIMENSIONS = ["dim_users", "dim_shows", "dim_geo", "show_canonical_map", "content_restrictions"]
+
+
+def sql(name):
+    """A queries/*.sql file without its comment lines."""
+    with open(os.path.join(ROOT, "queries", name + ".sql")) as f:
+        return "\n".join(l for l in f.read().splitlines() if not l.lstrip().startswith("--"))
+
+
+def statements(text):
+    return [s for s in text.split(";") if s.strip()]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--lake", required=True)
+    ap.add_argument("--out", required=True, help="scratch folder for the written tables (replaced)")
+    ap.add_argument("--memory-limit", default="1.5GB")
+    ap.add_argument("--explain", action="append", default=[], metavar="STEP",
+                    help="print EXPLAIN ANALYZE of this step (repeatable)")
+    ap.add_argument("--compare", action="store_true",
+                    help="also time the alternatives benchmarks.md compares: the case study's "
+                         "window dedup over every row, COUNT(DISTINCT) against the two-step count, "
+                         "the fact as one file and with zstd")
+    ap.add_argument("--case-study", action="store_true",
+                    help="run only the case study's SQL as written (queries/bench_case_study_*.sql), "
+                         "under --memory-limit")
+    a = ap.parse_args()
+
+    shutil.rmtree(a.out, ignore_errors=True)
+    os.makedirs(a.out)
+    c = duckdb.connect()
+    c.execute(f"SET threads = 2; SET preserve_insertion_order = false; "
+              f"SET temp_directory = '{a.out}/_tmp'; SET memory_limit = '{a.memory_limit}'; "
+              f"SET partitioned_write_flush_threshold = 50000; "
+              f"SET disabled_optimizers = 'window_self_join'")
+
+    def step(name, text, params=None):
+        t = time.time()
+        for st in statements(text):
+            if name in a.explain:
+                plan = c.execute("EXPLAIN ANALYZE " + st, params).fetchall()[0][1]
+                print("\n".join(l for l in plan.splitlines() if l.strip("│ ")))
+            else:
+                c.execute(st, params)
+        print(f"{name:32} {time.time() - t:7.2f} s", flush=True)
+
+    files = sorted(glob.glob(os.path.join(a.lake, "raw_watch_events", "*", "*.parquet")))
+    if a.case_study:
+        lst = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+        c.execute(f"CREATE VIEW raw_watch_events AS SELECT * FROM read_parquet([{lst}], "
+                  f"hive_partitioning = true, union_by_name = true)")
+        t = time.time()
+        for name, view, src in [("dedup", None, None),
+                                ("agg", "fact_watch_events", "dedup"),
+                                ("top10", "agg_watch_day_country_show", "agg")]:
+            if view:
+                c.execute(f"CREATE VIEW {view} AS SELECT * FROM read_parquet('{a.out}/{src}.parquet')")
+            step("case study " + name,
+                 f"COPY ({sql('bench_case_study_' + name)}) TO '{a.out}/{name}.parquet' (FORMAT parquet)")
+        print(f"{'case study, total':32} {time.time() - t:7.2f} s")
+        return
+    step("build_schema", sql("build_schema"))
+    for f in files:
+        rel = os.path.relpath(f, os.path.join(a.lake, "raw_watch_events"))
+        c.execute("INSERT INTO landing_files VALUES (?, ?, CAST(? AS DATE))", [f, rel, rel[3:13]])
+    c.execute("INSERT INTO build_params VALUES (NULL, NULL, NULL)")
+    lst = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
+    c.execute(f"CREATE TEMP VIEW landing AS SELECT * FROM read_parquet([{lst}], filename = true, "
+              f"file_row_number = true, union_by_name = true, hive_partitioning = false)")
+    step("build_load_raw", sql("build_load_raw"))
+    for d in DIMENSIONS:
+        step("build_load_" + d, sql("build_load_" + d), [os.path.join(a.lake, d + ".parquet")])
+    step("build_canonical_resolve", sql("build_canonical_resolve"))
+    step("count_raw", sql("count_raw"))
+    step("build_dedup", sql("build_dedup"))
+    step("build_validate", sql("build_validate"))
+
+    def write(table, codec="zstd", partitioned=True):
+        target = f"{a.out}/{table}" + ("" if partitioned else ".parquet")
+        part = ", PARTITION_BY (event_date)" if partitioned else ""
+        return f"COPY ({sql('write_' + table)}) TO '{target}' (FORMAT parquet, COMPRESSION {codec}{part})"
+
+    step("write_duplicates", write("duplicates"))
+    step("write_quarantine", write("quarantine"))
+    step("build_fact", sql("build_fact"))
+    step("write_fact", write("fact_watch_events", "snappy"))
+    if a.compare:
+        step("compare: fact as one file", write("fact_watch_events", "snappy", partitioned=False))
+        shutil.rmtree(f"{a.out}/fact_watch_events_zstd", ignore_errors=True)
+        step("compare: fact with zstd", write("fact_watch_events", "zstd").replace(
+            f"'{a.out}/fact_watch_events'", f"'{a.out}/fact_watch_events_zstd'"))
+    c.execute(f"DROP VIEW fact; CREATE TEMP VIEW fact AS SELECT * FROM read_parquet("
+              f"'{a.out}/fact_watch_events/*/*.parquet', hive_partitioning = true, "
+              f"hive_types = {{'event_date': DATE}})")
+    step("count_fact", sql("count_fact"))
+    step("build_agg", sql("build_agg"))
+    step("write_agg_watch_day_country_show", write("agg_watch_day_country_show"))
+    step("write_top10_country_day", write("top10_country_day"))
+    if a.compare:
+        step("compare: COUNT(DISTINCT) aggregate",
+             "SELECT count(*) FROM (SELECT event_date, country, show_id, sum(watch_seconds), "
+             "count(DISTINCT user_id) FROM fact GROUP BY ALL)")
+        step("compare: two-step aggregate",
+             "SELECT count(*) FROM (SELECT event_date, country, show_id, sum(w), count(*) FROM "
+             "(SELECT event_date, country, show_id, user_id, sum(watch_seconds) AS w FROM fact "
+             "GROUP BY ALL) GROUP BY ALL)")
+        step("compare: window over every row",
+             "SELECT count(*) FROM (SELECT row_number() OVER (PARTITION BY event_id ORDER BY "
+             "ingestion_ts DESC NULLS LAST, src DESC NULLS LAST, watch_seconds DESC NULLS LAST, "
+             "src_file DESC, src_row DESC) AS rn FROM raw) WHERE rn = 1")
+
+
+if __name__ == "__main__":
+    main()
