@@ -30,6 +30,7 @@ use arrow::record_batch::RecordBatch;
 use parquet::arrow::{ArrowWriter, arrow_writer::ArrowWriterOptions};
 use parquet::schema::{parser::parse_message_type, types::SchemaDescriptor};
 use serde_json::Value;
+use support::tmux::{Tmux, shell_quote};
 use support::{assert_one_line_error, files_under, run, stderr, stdout};
 use tempfile::TempDir;
 
@@ -1285,69 +1286,13 @@ fn a_full_disk_is_a_clear_error() {
 
 // ------------------------------------------------------------ panic
 
-/// A tmux server of this test only (as in tests/tui.rs).
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Process::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        let o = Process::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-J", "-t", "t"])
-    }
-
-    fn wait_for(&self, what: &str, f: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            let s = self.screen();
-            if f(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
-}
-
 /// A panic inside the explorer — in the event loop, or on another thread —
 /// restores the terminal: main screen, cursor shown, cooked mode with echo,
 /// mouse reporting off; the panic is then printed as one readable line,
 /// and the exit code is 101.
 #[test]
 fn a_panic_in_the_explorer_restores_the_terminal() {
-    if !Tmux::available() {
-        // CI installs tmux (.ci/run): there, a missing tmux is a failure.
-        assert!(std::env::var_os("CI").is_none(), "tmux is not installed");
-        eprintln!("skipped: tmux is not installed");
+    if !Tmux::usable() {
         return;
     }
     let b = build(&Lake::base());
@@ -1363,20 +1308,12 @@ fn a_panic_in_the_explorer_restores_the_terminal() {
             shell_quote(status.to_str().unwrap()),
             shell_quote(stty.to_str().unwrap()),
         );
-        let tmux = Tmux {
-            socket: format!("top10-panic-{}-{n}", std::process::id()),
-        };
-        tmux.cmd(&[
-            "new-session",
-            "-d",
-            "-s",
-            "t",
-            "-x",
-            "120",
-            "-y",
-            "40",
+        let tmux = Tmux::start(
+            format!("top10-panic-{}-{n}", std::process::id()),
             &script,
-        ]);
+            Duration::from_secs(30),
+            true,
+        );
         tmux.wait_for("the explorer", |s| {
             s.contains(" Top 10 · ") && !s.contains("loading")
         });

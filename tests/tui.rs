@@ -12,6 +12,8 @@
 //!   terminal is restored. Skipped, with a message, when tmux is missing
 //!   (and failed under CI, whose `.ci/run` installs tmux).
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::Command as Process;
 use std::sync::mpsc;
@@ -26,6 +28,7 @@ use crossterm::event::{
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::style::Color;
+use support::tmux::{Tmux, shell_quote};
 use tempfile::TempDir;
 
 use top10::checks::{Check, Status};
@@ -2029,56 +2032,6 @@ fn the_hours_ranking_is_the_published_list_on_every_date() {
 
 // ------------------------------------------------------------ real binary
 
-/// A tmux server of this test only.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn available() -> bool {
-        Process::new("tmux")
-            .arg("-V")
-            .output()
-            .is_ok_and(|o| o.status.success())
-    }
-
-    fn cmd(&self, args: &[&str]) -> String {
-        let o = Process::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .args(args)
-            .output()
-            .unwrap();
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    }
-
-    fn screen(&self) -> String {
-        self.cmd(&["capture-pane", "-p", "-t", "t"])
-    }
-
-    /// Wait until the screen satisfies `f`.
-    fn wait_for(&self, what: &str, f: impl Fn(&str) -> bool) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
-        loop {
-            let s = self.screen();
-            if f(&s) {
-                return s;
-            }
-            assert!(
-                Instant::now() < deadline,
-                "timed out waiting for {what}:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.cmd(&["kill-server"]);
-    }
-}
-
 /// `top10 query top10` for the date and country, as shown titles.
 fn query_titles(
     bin: &Path,
@@ -2127,10 +2080,7 @@ fn top10_title(screen: &str) -> Option<(String, String)> {
 
 #[test]
 fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
-    if !Tmux::available() {
-        // CI installs tmux (.ci/run): there, a missing tmux is a failure.
-        assert!(std::env::var_os("CI").is_none(), "tmux is not installed");
-        eprintln!("skipped: tmux is not installed");
+    if !Tmux::usable() {
         return;
     }
     let fx = fixture();
@@ -2159,20 +2109,12 @@ fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
         shell_quote(status.to_str().unwrap()),
         shell_quote(status.to_str().unwrap()),
     );
-    let tmux = Tmux {
-        socket: format!("top10-test-{}", std::process::id()),
-    };
-    tmux.cmd(&[
-        "new-session",
-        "-d",
-        "-s",
-        "t",
-        "-x",
-        "120",
-        "-y",
-        "40",
+    let tmux = Tmux::start(
+        format!("top10-test-{}", std::process::id()),
         &script,
-    ]);
+        Duration::from_secs(20),
+        false,
+    );
 
     let complete = |s: &str| {
         top10_title(s).is_some()
@@ -2251,10 +2193,6 @@ fn the_binary_in_a_terminal_shows_the_top10_and_quits_cleanly() {
         "#{alternate_on} #{mouse_any_flag}",
     ]);
     assert_eq!(flags.trim(), "0 0", "alternate screen / mouse still on");
-}
-
-fn shell_quote(s: &str) -> String {
-    format!("'{}'", s.replace('\'', "'\\''"))
 }
 
 // ------------------------------------------------------------ random use

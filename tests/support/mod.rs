@@ -3,6 +3,8 @@
 //! utilities. Each test file uses only some of them.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::path::{Path, PathBuf};
 use std::process::Output;
 use std::sync::OnceLock;
