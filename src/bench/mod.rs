@@ -18,7 +18,7 @@ use clap::{Args, ValueEnum};
 use serde_json::Value;
 
 use crate::error::EXIT_OK;
-pub use phases::{Measured, peak_rss_bytes};
+pub use phases::Measured;
 
 #[derive(Debug, Args)]
 pub struct BenchArgs {

@@ -4,7 +4,7 @@
 //! Each prints one JSON line ([`Measured`]) for the parent to collect.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -19,7 +19,7 @@ use crate::output::Table;
 use crate::pipeline::{self, BuildOptions, DateRange};
 use crate::queries::{self, Sql};
 use crate::query::Session;
-use crate::warehouse::Warehouse;
+use crate::warehouse::{Version, Warehouse};
 use crate::{db, generate};
 
 use super::{Layout, Phase};
@@ -52,7 +52,7 @@ pub fn run(phase: Phase, layout: &Layout, events: u64, calls: usize) -> Result<M
 }
 
 /// The process's peak resident set (`VmHWM`), where the OS reports it.
-pub fn peak_rss_bytes() -> Option<u64> {
+fn peak_rss_bytes() -> Option<u64> {
     let status = fs::read_to_string("/proc/self/status").ok()?;
     let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
     let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
@@ -97,11 +97,7 @@ fn generate_lake(layout: &Layout, events: u64) -> Result<Value> {
 
 /// A full build into a fresh warehouse.
 fn build(layout: &Layout) -> Result<Value> {
-    // Marked before the build, so that a build that fails (or is killed)
-    // leaves a folder the next run may replace.
-    claim(&layout.warehouse)?;
-    fs::create_dir_all(&layout.warehouse)?;
-    mark(&layout.warehouse)?;
+    fresh_dir(&layout.warehouse)?;
     let m = pipeline::build(&layout.lake, &layout.warehouse, &quiet(None))?;
     Ok(json!({
         "raw_rows": m.counts.raw_rows_read,
@@ -113,12 +109,7 @@ fn build(layout: &Layout) -> Result<Value> {
 /// The newest date rebuilt with its late-data window (every landing
 /// partition that can hold it), the other dates carried over.
 fn incremental(layout: &Layout) -> Result<Value> {
-    let current = Warehouse::new(&layout.warehouse).current().map_err(|_| {
-        anyhow::anyhow!(
-            "the incremental phase rebuilds the warehouse of the build phase, and {} has none: run with --phases build first",
-            layout.warehouse.display()
-        )
-    })?;
+    let current = built_warehouse(layout, "incremental")?;
     let last = *current
         .manifest
         .dates
@@ -138,6 +129,16 @@ fn incremental(layout: &Layout) -> Result<Value> {
     }))
 }
 
+/// The warehouse the build phase made, which `phase` reads.
+fn built_warehouse(layout: &Layout, phase: &str) -> Result<Version> {
+    Warehouse::new(&layout.warehouse).current().map_err(|_| {
+        anyhow::anyhow!(
+            "the {phase} phase reads the warehouse of the build phase, and {} has none: run with --phases build first",
+            layout.warehouse.display()
+        )
+    })
+}
+
 fn quiet(range: Option<DateRange>) -> BuildOptions {
     BuildOptions {
         range,
@@ -152,42 +153,18 @@ fn quiet(range: Option<DateRange>) -> BuildOptions {
 /// limit: the baselines get DuckDB's default (80 % of the machine), their
 /// fastest, so the ratios never flatter the build.
 fn case_study(layout: &Layout) -> Result<Value> {
-    let out = layout.work.join("case_study");
-    claim(&out)?;
-    fs::create_dir_all(&out)?;
-    mark(&out)?;
-    let conn = db::open_for_build(&layout.lake, &out, None)?;
-    raw_view(&conn, layout)?;
-    let mut steps = serde_json::Map::new();
-    let step = |sql: Sql, input: Option<(&str, &str)>, output: &str| -> Result<u64> {
-        let t = Instant::now();
-        if let Some((view, file)) = input {
-            conn.execute_batch(&format!(
-                "CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({});",
-                db::path_literal(&out.join(file))
-            ))?;
-        }
-        conn.execute_batch(&format!(
-            "COPY ({}) TO {} (FORMAT parquet);",
-            sql.text,
-            db::path_literal(&out.join(output))
-        ))
-        .with_context(|| format!("benchmark step {}", sql.name))?;
-        Ok(t.elapsed().as_millis() as u64)
-    };
-    let ms = step(
+    let baseline = Baseline::open(layout, "case_study")?;
+    let dedup = baseline.copy(
         queries::BENCH_CASE_STUDY_DEDUP,
         None,
         "deduped_events.parquet",
     )?;
-    steps.insert("dedup".into(), ms.into());
-    let ms = step(
+    let aggregate = baseline.copy(
         queries::BENCH_CASE_STUDY_AGG,
         Some(("fact_watch_events", "deduped_events.parquet")),
         "agg_watch_day_country_show.parquet",
     )?;
-    steps.insert("aggregate".into(), ms.into());
-    let ms = step(
+    let top10 = baseline.copy(
         queries::BENCH_CASE_STUDY_TOP10,
         Some((
             "agg_watch_day_country_show",
@@ -195,57 +172,80 @@ fn case_study(layout: &Layout) -> Result<Value> {
         )),
         "top10_country_day.parquet",
     )?;
-    steps.insert("top10".into(), ms.into());
-    Ok(json!({ "steps_ms": steps, "threads": threads(&conn)? }))
+    Ok(json!({
+        "steps_ms": { "dedup": dedup, "aggregate": aggregate, "top10": top10 },
+        "threads": baseline.threads()?,
+    }))
 }
 
 /// One scan of the landing files with the aggregate's GROUP BY.
 fn floor(layout: &Layout) -> Result<Value> {
-    let out = layout.work.join("floor");
-    claim(&out)?;
-    fs::create_dir_all(&out)?;
-    mark(&out)?;
-    let conn = db::open_for_build(&layout.lake, &out, None)?;
-    raw_view(&conn, layout)?;
-    conn.execute_batch(&format!(
-        "COPY ({}) TO {} (FORMAT parquet);",
-        queries::BENCH_FLOOR.text,
-        db::path_literal(&out.join("agg.parquet"))
-    ))
-    .context("benchmark step bench_floor")?;
-    Ok(json!({ "threads": threads(&conn)? }))
+    let baseline = Baseline::open(layout, "floor")?;
+    baseline.copy(queries::BENCH_FLOOR, None, "agg.parquet")?;
+    Ok(json!({ "threads": baseline.threads()? }))
 }
 
-/// `raw_watch_events` over every landing file, as the case study names it
-/// (with its `dt` partition column): the lake is opened and checked as the
-/// build does, and its files listed explicitly.
-fn raw_view(conn: &duckdb::Connection, layout: &Layout) -> Result<()> {
-    let lake = Lake::open(&layout.lake)?;
-    let files: Vec<&RawFile> = lake.raw_files.iter().collect();
-    lake.validate(&files)?;
-    let list: Vec<String> = files.iter().map(|f| db::path_literal(&f.path)).collect();
-    conn.execute_batch(&format!(
-        "CREATE VIEW raw_watch_events AS SELECT * FROM read_parquet([{}], \
-         hive_partitioning = true, union_by_name = true);",
-        list.join(", ")
-    ))
-    .context("reading the landing files")
+/// A baseline's folder under `--work` and its connection, with
+/// `raw_watch_events` over every landing file as the case study names it
+/// (with its `dt` partition column).
+struct Baseline {
+    out: PathBuf,
+    conn: duckdb::Connection,
 }
 
-fn threads(conn: &duckdb::Connection) -> Result<i64> {
-    Ok(conn.query_row("SELECT current_setting('threads')", [], |r| r.get(0))?)
+impl Baseline {
+    fn open(layout: &Layout, name: &str) -> Result<Baseline> {
+        let out = layout.work.join(name);
+        fresh_dir(&out)?;
+        let conn = db::open_for_build(&layout.lake, &out, None)?;
+        // The lake is opened and checked as the build does, and its files
+        // listed explicitly.
+        let lake = Lake::open(&layout.lake)?;
+        let files: Vec<&RawFile> = lake.raw_files.iter().collect();
+        lake.validate(&files)?;
+        let list: Vec<String> = files.iter().map(|f| db::path_literal(&f.path)).collect();
+        conn.execute_batch(&format!(
+            "CREATE VIEW raw_watch_events AS SELECT * FROM read_parquet([{}], \
+             hive_partitioning = true, union_by_name = true);",
+            list.join(", ")
+        ))
+        .context("reading the landing files")?;
+        Ok(Baseline { out, conn })
+    }
+
+    /// Write `sql`'s rows to `output` in the baseline's folder, first
+    /// defining `input`'s view (name, file) over an earlier step's file.
+    /// Returns the milliseconds taken.
+    fn copy(&self, sql: Sql, input: Option<(&str, &str)>, output: &str) -> Result<u64> {
+        let t = Instant::now();
+        if let Some((view, file)) = input {
+            self.conn.execute_batch(&format!(
+                "CREATE OR REPLACE VIEW {view} AS SELECT * FROM read_parquet({});",
+                db::path_literal(&self.out.join(file))
+            ))?;
+        }
+        self.conn
+            .execute_batch(&format!(
+                "COPY ({}) TO {} (FORMAT parquet);",
+                sql.text,
+                db::path_literal(&self.out.join(output))
+            ))
+            .with_context(|| format!("benchmark step {}", sql.name))?;
+        Ok(t.elapsed().as_millis() as u64)
+    }
+
+    fn threads(&self) -> Result<i64> {
+        Ok(self
+            .conn
+            .query_row("SELECT current_setting('threads')", [], |r| r.get(0))?)
+    }
 }
 
 /// Homepage Top 10 reads in this process against the warehouse on disk:
 /// `calls` reads of random (date, country) keys after a warm-up, each timed.
 fn top10_latency(layout: &Layout, calls: usize) -> Result<Measured> {
     let started = Instant::now();
-    let version = Warehouse::new(&layout.warehouse).current().map_err(|_| {
-        anyhow::anyhow!(
-            "the top10 phase reads the warehouse of the build phase, and {} has none: run with --phases build first",
-            layout.warehouse.display()
-        )
-    })?;
+    let version = built_warehouse(layout, "top10")?;
     let dates = version.manifest.dates.clone();
     let countries = version.manifest.countries.clone();
     if dates.is_empty() || countries.is_empty() {
@@ -359,6 +359,15 @@ pub fn check_work(layout: &Layout, generating: bool) -> Result<()> {
         may_replace(&dir)?;
     }
     Ok(())
+}
+
+/// An empty folder for this benchmark to write, marked as its own before
+/// anything is written, so that a phase that fails (or is killed) leaves a
+/// folder the next run may replace.
+fn fresh_dir(dir: &Path) -> Result<()> {
+    claim(dir)?;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    mark(dir)
 }
 
 fn mark(dir: &Path) -> Result<()> {

@@ -233,9 +233,10 @@ fn run(
         resolve_canonical_map(&conn, &lake.dim("show_canonical_map"))
     })?;
 
-    // The raw rows stay in their files; the one working copy of the events
-    // is `winners`, and each working table is dropped as soon as what
-    // depends on it is written.
+    // No working copy of the events: `raw` and `winners` are views over the
+    // landing files; only small tables (the contested ids, their versions,
+    // the quarantined) are materialised, each dropped once what depends on
+    // it is written.
     stage(timings, progress, "dedup", || {
         exec(&conn, queries::BUILD_DEDUP)?;
         counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
