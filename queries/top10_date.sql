@@ -1,8 +1,7 @@
--- Every homepage list of a warehouse version (top10.sql for every date and
--- country at once), in key order: read into the reader's memory on the
--- first homepage read, after which each homepage Top 10 is a lookup there.
+-- Every homepage list of one date ($1): top10.sql for all its countries at
+-- once. The reader keeps them in memory, so each further homepage Top 10 of
+-- that date is a lookup there.
 SELECT
-    CAST(t.event_date AS VARCHAR) AS event_date,
     t.country,
     t.rank_position AS rank,
     t.show_id,
@@ -13,4 +12,5 @@ SELECT
     t.viewers
 FROM top10_country_day t
 LEFT JOIN dim_shows s ON s.show_id = t.show_id
-ORDER BY t.event_date, t.country, t.rank_position;
+WHERE t.event_date = CAST($1 AS DATE)
+ORDER BY t.country, t.rank_position;

@@ -58,7 +58,7 @@ sql!(BENCH_CASE_STUDY_AGG, "bench_case_study_agg");
 sql!(BENCH_CASE_STUDY_TOP10, "bench_case_study_top10");
 sql!(BENCH_FLOOR, "bench_floor");
 sql!(TOP10, "top10");
-sql!(TOP10_ALL, "top10_all");
+sql!(TOP10_DATE, "top10_date");
 sql!(WOW, "wow");
 sql!(SHARE, "share");
 sql!(EXPLAIN_CANONICAL, "explain_canonical");

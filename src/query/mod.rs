@@ -3,11 +3,12 @@
 //! countries, dates with data) before any query runs, so a typo is a clear
 //! error rather than an empty answer.
 
-use std::cell::OnceCell;
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use chrono::NaiveDate;
@@ -59,15 +60,15 @@ fn build_first(lake: &Path, wh: &Path) -> Result<Version> {
 pub struct Session {
     pub version: Version,
     pub conn: Connection,
-    /// Every homepage list of the version by (date, country), loaded on the
-    /// first homepage read (versions never change, so it never goes stale).
-    homepage: OnceCell<Homepage>,
+    /// The homepage lists of each date read so far, by country (versions
+    /// never change, so they never go stale).
+    homepage: RefCell<HashMap<NaiveDate, Arc<Homepage>>>,
 }
 
-/// Every homepage list of a version, by (date, country), and the columns of
-/// one (for a key with no list).
+/// Every homepage list of one date, by country, and the columns of one
+/// (for a country with no list).
 struct Homepage {
-    lists: HashMap<(String, String), Table>,
+    lists: HashMap<String, Table>,
     columns: Vec<String>,
 }
 
@@ -77,7 +78,7 @@ impl Session {
         Ok(Session {
             version,
             conn,
-            homepage: OnceCell::new(),
+            homepage: RefCell::default(),
         })
     }
 
@@ -87,36 +88,37 @@ impl Session {
         Ok(Session {
             version: self.version.clone(),
             conn: self.conn.try_clone()?,
-            homepage: OnceCell::new(),
+            homepage: RefCell::default(),
         })
     }
 
-    /// The homepage lists, read in one query (top10_all.sql) the first
-    /// time: a homepage read is then a lookup in memory, about a microsecond,
-    /// where a DuckDB query of the Parquet files costs milliseconds
-    /// (docs/benchmarks.md). Loaded on first use, not when the version is
-    /// opened, so the explorer's launch does not pay for it.
-    fn homepage(&self) -> Result<&Homepage> {
-        if let Some(m) = self.homepage.get() {
-            return Ok(m);
+    /// The homepage lists of `date`, read in one query (top10_date.sql)
+    /// the first time that date is asked for: a homepage read is then a
+    /// lookup in memory, about a microsecond, where a DuckDB query of the
+    /// Parquet files costs milliseconds (docs/benchmarks.md). Read per date,
+    /// so neither opening a version nor a one-off query pays for its whole
+    /// history.
+    fn homepage(&self, date: NaiveDate) -> Result<Arc<Homepage>> {
+        if let Some(h) = self.homepage.borrow().get(&date) {
+            return Ok(Arc::clone(h));
         }
-        let all = Table::query(&self.conn, queries::TOP10_ALL.text, &[]).context("query top10")?;
-        let columns: Vec<String> = all.columns[2..].to_vec();
-        let mut map: HashMap<(String, String), Table> = HashMap::new();
+        let all = Table::query(&self.conn, queries::TOP10_DATE.text, &[&date.to_string()])
+            .context("query top10")?;
+        let columns: Vec<String> = all.columns[1..].to_vec();
+        let mut lists: HashMap<String, Table> = HashMap::new();
         for row in all.rows {
-            let key = (row[0].text(), row[1].text());
-            map.entry(key)
+            lists
+                .entry(row[0].text())
                 .or_insert_with(|| Table {
                     columns: columns.clone(),
                     rows: Vec::new(),
                 })
                 .rows
-                .push(row[2..].to_vec());
+                .push(row[1..].to_vec());
         }
-        Ok(self.homepage.get_or_init(|| Homepage {
-            lists: map,
-            columns,
-        }))
+        let h = Arc::new(Homepage { lists, columns });
+        self.homepage.borrow_mut().insert(date, Arc::clone(&h));
+        Ok(h)
     }
 
     /// Fail unless `country` is in the warehouse's dim_geo.
@@ -143,13 +145,12 @@ impl Session {
         }
     }
 
-    /// SPEC §3 homepage Top 10 (top10.sql, answered from [`Self::homepage`]).
+    /// SPEC §3 homepage Top 10 (top10.sql; answered from [`Self::homepage`]).
     pub fn top10(&self, date: NaiveDate, country: &str) -> Result<Table> {
         self.check_country(country)?;
         self.check_date(date)?;
-        let key = (date.to_string(), country.to_string());
-        let homepage = self.homepage()?;
-        Ok(match homepage.lists.get(&key) {
+        let homepage = self.homepage(date)?;
+        Ok(match homepage.lists.get(country) {
             Some(t) => t.clone(),
             // A (date, country) with no list: the columns, no rows.
             None => Table {
