@@ -1,25 +1,10 @@
--- SPEC §2.5-2.7: aggregate per (event_date, country, canonical show), mark
+-- SPEC §2.6-2.7: over the aggregate per (event_date, country, canonical show), mark
 -- the shows the business rules exclude (a restriction recorded on an old id
 -- applies to its canonical show; kids_only anywhere, region_blocked where the
 -- region is the country), and rank the rest without gaps or ties.
 CREATE TEMP TABLE agg AS
--- viewers = COUNT(DISTINCT user_id), computed as the number of per-user
--- rows of a first GROUP BY: two plain hash aggregates are cheaper than one
--- DISTINCT aggregate (docs/benchmarks.md), and user_id is never NULL here.
-WITH per_user AS (
-    SELECT event_date, country, show_id, user_id,
-           sum(watch_seconds) AS watch_seconds
-    FROM fact
-    GROUP BY event_date, country, show_id, user_id
-),
-base AS (
-    SELECT event_date, country, show_id,
-           CAST(sum(watch_seconds) AS BIGINT) AS total_watch_seconds,
-           count(*) AS viewers
-    FROM per_user
-    GROUP BY event_date, country, show_id
-),
-restrictions AS (
+-- base: the per-key sums and viewer counts of build_base.sql.
+WITH restrictions AS (
     SELECT coalesce(m.canonical_show_id, r.show_id) AS show_id, r.restriction_type, r.region_code
     FROM content_restrictions r
     LEFT JOIN show_canonical_resolved m ON m.old_show_id = r.show_id
@@ -30,11 +15,11 @@ kids AS (
 blocked AS (
     SELECT DISTINCT show_id, region_code FROM restrictions WHERE restriction_type = 'region_blocked'
 ),
-flagged AS (
+marked AS (
     SELECT b.*,
            CASE WHEN k.show_id IS NOT NULL THEN 'kids_only'
                 WHEN bl.show_id IS NOT NULL THEN 'region_blocked' END AS exclusion_reason
-    FROM base b
+    FROM (SELECT event_date, country, show_id, total_watch_seconds, viewers FROM base) b
     LEFT JOIN kids k ON k.show_id = b.show_id
     LEFT JOIN blocked bl ON bl.show_id = b.show_id AND bl.region_code = b.country
 )
@@ -45,4 +30,4 @@ SELECT
         ORDER BY total_watch_seconds DESC, viewers DESC, show_id ASC) AS INTEGER)
     END AS rank_in_country,
     exclusion_reason
-FROM flagged;
+FROM marked;

@@ -1,14 +1,15 @@
--- The raw rows, as a view over every selected landing file: each stage
--- that needs them scans the Parquet files (in parallel, reading only the
--- columns it uses) instead of holding a copy of every event in memory.
--- `landing` is a read_parquet over the files of landing_files, columns
--- matched by name, placed by the pipeline. Rows keep their identity (the
--- landing file below raw_watch_events/ and the 0-based row in it) so
--- lineage can point at the exact row. watch_seconds stays BIGINT until
--- validated: an out-of-range value must be quarantined, not fail a cast.
--- With an as-of bound, only rows ingested at or before it are seen, so the
--- build reproduces what was published then.
-CREATE TEMP VIEW raw AS
+-- The raw rows, as views over every selected landing file: each stage that
+-- needs them scans the Parquet files (in parallel, reading only the columns
+-- it uses) instead of holding a copy of every event in memory. `landing` is
+-- a read_parquet over the files of landing_files, columns matched by name,
+-- placed by the pipeline. watch_seconds stays BIGINT until validated: an
+-- out-of-range value must be quarantined, not fail a cast. With an as-of
+-- bound, only rows ingested at or before it are seen, so the build
+-- reproduces what was published then.
+--
+-- landing_rows identifies a row by the path DuckDB read it from and its
+-- 0-based row in that file: what the two full scans need, with no join.
+CREATE TEMP VIEW landing_rows AS
 SELECT
     CAST(r.event_id AS VARCHAR) AS event_id,
     CAST(r.user_id AS BIGINT) AS user_id,
@@ -18,10 +19,15 @@ SELECT
     CAST(r.event_ts AS TIMESTAMP) AS event_ts,
     CAST(r.src AS VARCHAR) AS src,
     CAST(r.ingestion_ts AS TIMESTAMP) AS ingestion_ts,
-    f.dt,
-    f.name AS src_file,
+    r.filename AS path,
     r.file_row_number AS src_row
 FROM landing r
-JOIN landing_files f ON f.path = r.filename
-WHERE (SELECT as_of FROM build_params) IS NULL
-   OR CAST(r.ingestion_ts AS TIMESTAMP) <= (SELECT as_of FROM build_params);
+WHERE getvariable('build_as_of') IS NULL
+   OR CAST(r.ingestion_ts AS TIMESTAMP) <= getvariable('build_as_of');
+
+-- raw adds the identity lineage shows: the landing file's name below
+-- raw_watch_events/ and its landing date.
+CREATE TEMP VIEW raw AS
+SELECT r.*, f.dt, f.name AS src_file
+FROM landing_rows r
+JOIN landing_files f ON f.path = r.path;

@@ -1,8 +1,9 @@
 -- The build's inputs. landing_files lists the landing files the build
 -- reads: the path as given to read_parquet, the name below
--- raw_watch_events/, and the landing date. build_params holds the bounds of
--- the build, all bound parameters: the as-of time (NULL: every row) and the
--- event dates to compute (NULL: all).
+-- raw_watch_events/, and the landing date. The bounds of the build are
+-- variables set from bound parameters: build_as_of (NULL: every row) and
+-- build_from / build_to (NULL: every event date). Variables are constants
+-- to the planner, where a one-row table of bounds was a join on every row.
 CREATE TEMP TABLE landing_files (
     path VARCHAR,
     name VARCHAR,
@@ -11,12 +12,26 @@ CREATE TEMP TABLE landing_files (
 -- The event date an event is attributed to: its event_ts's date, or its
 -- landing date dt when the event_ts is NULL or beyond the calendar (before
 -- 0001-01-01, after 9999-12-31, ±infinity), where no partition folder could
--- name it; such an event is quarantined (build_validate.sql).
+-- name it; such an event is quarantined.
 CREATE TEMP MACRO event_date_of(ts, dt) AS
     CASE WHEN ts >= TIMESTAMP '0001-01-01' AND ts < TIMESTAMP '10000-01-01'
          THEN CAST(ts AS DATE) ELSE dt END;
-CREATE TEMP TABLE build_params (
-    as_of     TIMESTAMP,
-    from_date DATE,
-    to_date   DATE
-);
+-- Whether the build computes event date d.
+CREATE TEMP MACRO built_date(d) AS
+    (getvariable('build_from') IS NULL OR d >= getvariable('build_from'))
+    AND (getvariable('build_to') IS NULL OR d <= getvariable('build_to'));
+-- SPEC §2.2: why a surviving version is quarantined, one reason per row,
+-- checked in this order; NULL means valid. known_country: whether dim_geo
+-- has the row's country.
+CREATE TEMP MACRO rejection(event_id, user_id, show_id, country, event_ts, watch_seconds, known_country) AS
+    CASE
+        WHEN event_id IS NULL OR user_id IS NULL OR show_id IS NULL
+          OR country IS NULL OR event_ts IS NULL OR watch_seconds IS NULL
+            THEN 'null_field'
+        WHEN event_ts < TIMESTAMP '0001-01-01' OR event_ts >= TIMESTAMP '10000-01-01'
+            THEN 'event_ts_out_of_range'
+        WHEN watch_seconds < 0 OR watch_seconds > 86400
+            THEN 'watch_seconds_out_of_range'
+        WHEN NOT known_country
+            THEN 'unknown_country'
+    END;

@@ -17,6 +17,7 @@ use std::path::Path;
 use anyhow::{Context, Result};
 use duckdb::Connection;
 
+use crate::pipeline::fact::{self, FACT};
 use crate::warehouse::{PARTITIONED, SNAPSHOTS, Version};
 
 /// A SQL string literal for `s`: single quotes doubled, the whole quoted.
@@ -110,6 +111,12 @@ pub fn open_version(version: &Version) -> Result<Connection> {
             }
         ));
     }
+    // The fact is stored merge-on-read: a view over the kept landing files.
+    fact::verify(&version.dir, &version.manifest.segments)?;
+    sql.push_str(&format!(
+        "CREATE VIEW {FACT} AS\n{};\n",
+        fact::view_sql(&version.dir, &version.manifest.segments)
+    ));
     for table in SNAPSHOTS {
         let file = path_literal(&version.snapshot(table));
         let body = match *table {

@@ -36,16 +36,16 @@ sql!(
 sql!(CANONICAL_CONFLICTS, "canonical_conflicts");
 sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
-sql!(BUILD_DEDUP, "build_dedup");
-sql!(BUILD_VALIDATE, "build_validate");
-sql!(BUILD_FACT, "build_fact");
+sql!(BUILD_FLAG, "build_flag");
+sql!(BUILD_VERSIONS, "build_versions");
+sql!(BUILD_BASE, "build_base");
+sql!(FACT_SEGMENT, "fact_segment");
 sql!(BUILD_AGG, "build_agg");
 sql!(COUNT_RAW, "count_raw");
 sql!(COUNT_VERSIONS, "count_versions");
 sql!(COUNT_WINNERS, "count_winners");
 sql!(COUNT_FACT, "count_fact");
 sql!(COUNT_AGG, "count_agg");
-sql!(WRITE_FACT_WATCH_EVENTS, "write_fact_watch_events");
 sql!(WRITE_QUARANTINE, "write_quarantine");
 sql!(WRITE_DUPLICATES, "write_duplicates");
 sql!(
@@ -111,7 +111,6 @@ pub fn dimension_loader(table: &str) -> Option<Sql> {
 /// The query whose rows are written as each partitioned table.
 pub fn writer(table: &str) -> Option<Sql> {
     Some(match table {
-        "fact_watch_events" => WRITE_FACT_WATCH_EVENTS,
         "quarantine" => WRITE_QUARANTINE,
         "duplicates" => WRITE_DUPLICATES,
         "agg_watch_day_country_show" => WRITE_AGG_WATCH_DAY_COUNTRY_SHOW,
@@ -138,7 +137,7 @@ mod tests {
 
     #[test]
     fn every_query_documents_itself() {
-        for q in [TOP10, WOW, SHARE, BUILD_DEDUP, BUILD_AGG] {
+        for q in [TOP10, WOW, SHARE, BUILD_VERSIONS, BUILD_AGG, FACT_SEGMENT] {
             assert!(q.text.trim_start().starts_with("--"), "{}", q.name);
         }
     }

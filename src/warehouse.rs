@@ -16,9 +16,10 @@ use chrono::NaiveDate;
 
 use crate::pipeline::manifest::{Manifest, SCHEMA_VERSION};
 
-/// Tables partitioned by `event_date`, in the order a build writes them.
+/// Tables written as Parquet partitioned by `event_date`, in the order a
+/// build writes them. The fact, `fact_watch_events`, is not one of them: it
+/// is stored merge-on-read (`pipeline::fact`).
 pub const PARTITIONED: &[&str] = &[
-    "fact_watch_events",
     "quarantine",
     "duplicates",
     "agg_watch_day_country_show",

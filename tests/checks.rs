@@ -140,6 +140,17 @@ fn part(wh: &Path, table: &str, date: &str) -> PathBuf {
     files.remove(0)
 }
 
+/// The position deletes of the live version's (single) fact segment.
+fn fact_deletes(wh: &Path) -> PathBuf {
+    let dir = version_dir(wh).join("fact_watch_events");
+    let mut segs: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(segs.len(), 1, "{segs:?}");
+    segs.remove(0).join("deletes.parquet")
+}
+
 /// A copy of the clean warehouse, broken on purpose, one date per fault.
 fn tampered() -> &'static Lake {
     static F: OnceLock<Lake> = OnceLock::new();
@@ -153,15 +164,29 @@ fn tampered() -> &'static Lake {
             &part(&wh, agg, "2026-09-21"),
             "SELECT * FROM {f} WHERE country <> 'FR'",
         );
-        // uniqueness: one fact row twice.
+        // The fact is the landing rows minus its deletes (merge-on-read):
+        // taking a row out of the deletes puts it back in the fact.
+        let deletes = fact_deletes(&wh);
+        let dup = sql_path(&part(&wh, "duplicates", "2026-09-20"));
+        let quarantine = sql_path(&part(&wh, "quarantine", "2026-09-19"));
+        // uniqueness: a losing version of an event of the 20th is back.
         rewrite(
-            &part(&wh, "fact_watch_events", "2026-09-20"),
-            "SELECT * FROM {f} UNION ALL (SELECT * FROM {f} ORDER BY event_id LIMIT 1)",
+            &deletes,
+            &format!(
+                "SELECT f.* FROM {{f}} f ANTI JOIN (SELECT src_file, src_row FROM read_parquet({dup}) \
+                 WHERE CAST(event_ts AS DATE) = DATE '2026-09-20' AND watch_seconds BETWEEN 0 AND 86400 \
+                 ORDER BY src_file, src_row LIMIT 1) x ON x.src_file = f.src_file AND x.src_row = f.src_row"
+            ),
         );
-        // validity: one fact row with 25 hours of watching.
+        // validity: a row of the 19th quarantined for more than 24 hours of
+        // watching is back.
         rewrite(
-            &part(&wh, "fact_watch_events", "2026-09-19"),
-            "SELECT * REPLACE (CASE WHEN event_id = (SELECT min(event_id) FROM {f}) THEN 90000 ELSE watch_seconds END AS watch_seconds) FROM {f}",
+            &deletes,
+            &format!(
+                "SELECT f.* FROM {{f}} f ANTI JOIN (SELECT src_file, src_row FROM read_parquet({quarantine}) \
+                 WHERE reason = 'watch_seconds_out_of_range' AND watch_seconds BETWEEN 86401 AND 2000000000 \
+                 ORDER BY src_file, src_row LIMIT 1) x ON x.src_file = f.src_file AND x.src_row = f.src_row"
+            ),
         );
         // reconciliation: far off (18th), within tolerance (17th), one key
         // off beyond tolerance but within the goal (16th).
@@ -298,7 +323,10 @@ fn uniqueness_validity_and_availability_fire_on_a_tampered_fact() {
     let (_, r) = check(wh, &["--date", "2026-09-19"]);
     let v = find(&r, "validity", None);
     assert_eq!(v["status"], "fail");
-    assert_eq!(v["details"]["examples"][0]["watch_seconds"], 90000);
+    let w = v["details"]["examples"][0]["watch_seconds"]
+        .as_i64()
+        .unwrap();
+    assert!(w > 86_400, "{w}");
     assert_eq!(status(&r, "uniqueness"), "pass");
 
     let (_, r) = check(wh, &["--date", "2026-09-15"]);

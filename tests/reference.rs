@@ -599,6 +599,24 @@ fn current_version(wh: &Path) -> PathBuf {
     wh.join("versions").join(name)
 }
 
+/// The live version's fact, written out as a hive-partitioned table by
+/// DuckDB: the warehouse keeps it merge-on-read (landing files plus
+/// position deletes), so it is read the way every reader reads it, through
+/// the view `top10` defines. A fresh folder beside the versions each time.
+fn export_fact(wh: &Path) -> PathBuf {
+    static N: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = N.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let out = wh.join(format!(".reference-fact-{}-{n}", std::process::id()));
+    let version = top10::warehouse::Warehouse::new(wh).current().unwrap();
+    let conn = top10::db::open_version(&version).unwrap();
+    conn.execute_batch(&format!(
+        "COPY (SELECT * FROM fact_watch_events) TO '{}' (FORMAT parquet, PARTITION_BY (event_date));",
+        out.display().to_string().replace('\'', "''")
+    ))
+    .unwrap();
+    out
+}
+
 /// Every Parquet file of a hive-partitioned table, with the event_date of its folder.
 /// A table folder that does not exist has no rows.
 fn partitions(table: &Path) -> Vec<(String, ParquetFile)> {
@@ -629,7 +647,8 @@ fn partitions(table: &Path) -> Vec<(String, ParquetFile)> {
 fn read_warehouse(wh: &Path) -> Tables {
     let base = current_version(wh);
     let mut t = Tables::default();
-    for (date, f) in partitions(&base.join("fact_watch_events")) {
+    let fact_dir = export_fact(wh);
+    for (date, f) in partitions(&fact_dir) {
         let c = (
             f.strings("country"),
             f.ints("show_id"),
@@ -730,6 +749,7 @@ fn read_warehouse(wh: &Path) -> Tables {
             });
         }
     }
+    let _ = fs::remove_dir_all(&fact_dir);
     t
 }
 

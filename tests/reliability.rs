@@ -1239,7 +1239,7 @@ fn a_full_disk_is_a_clear_error() {
 
     // The disk fills up while the tables are written (the first file, one
     // in the middle, …).
-    for kib in [1, 16, 64] {
+    for kib in [1, 4, 16] {
         let o = run_limited(kib, &["build", "--lake", l, "--warehouse", w]);
         assert_one_line_error(&o, &["could not write", "disk", ".parquet"]);
         unchanged(&format!("{kib} KiB"), &want);

@@ -9,9 +9,11 @@ use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+pub use super::fact::{Segment, SegmentFile};
+
 /// Bumped whenever the warehouse layout or a table's columns change; an older
 /// warehouse is refused with a request to rebuild.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// One input file.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -38,10 +40,6 @@ pub struct Counts {
     pub fact_rows: u64,
     /// Fact rows whose show id was mapped to a canonical id.
     pub merged_rows: u64,
-    /// Fact rows whose user is not in dim_users.
-    pub orphan_user_rows: u64,
-    /// Fact rows whose canonical show is not in dim_shows.
-    pub orphan_show_rows: u64,
     /// (date, country, show) aggregate rows.
     pub agg_rows: u64,
     /// Aggregate rows with a rank.
@@ -73,6 +71,9 @@ pub struct Manifest {
     pub dates: Vec<NaiveDate>,
     /// Countries of dim_geo.
     pub countries: Vec<String>,
+    /// Where the fact's rows are: the landing files of each build still
+    /// visible, with what to delete from them (see [`super::fact`]).
+    pub segments: Vec<Segment>,
 }
 
 impl Manifest {

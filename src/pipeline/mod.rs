@@ -2,12 +2,15 @@
 //!
 //! Stages, each one SQL file in `queries/`: load the landing files that can
 //! hold the requested event dates → snapshot the dimensions → resolve the
-//! canonical show map (refusing cycles) → deduplicate → validate (quarantine)
-//! → canonicalise into the fact table → aggregate, exclude and rank → write
-//! every table as Parquet partitioned by event date. A `--from/--to` build
-//! computes only those dates and hard-links the others from the previous
-//! version. Nothing is visible to readers until the version is committed.
+//! canonical show map (refusing cycles) → find the contested events →
+//! deduplicate and validate them (duplicates, quarantine) → keep the fact
+//! merge-on-read (the landing files plus what to delete from them, see
+//! [`fact`]) → aggregate, exclude and rank in one pass → write every other
+//! table as Parquet partitioned by event date. A `--from/--to` build computes
+//! only those dates and hard-links the others from the previous version.
+//! Nothing is visible to readers until the version is committed.
 
+pub mod fact;
 pub mod manifest;
 
 use std::collections::BTreeMap;
@@ -233,17 +236,18 @@ fn run(
         resolve_canonical_map(&conn, &lake.dim("show_canonical_map"))
     })?;
 
-    // No working copy of the events: `raw` and `winners` are views over the
-    // landing files; only small tables (the contested ids, their versions,
-    // the quarantined) are materialised, each dropped once what depends on
-    // it is written.
+    // No working copy of the events: `landing_rows` and `raw` are views over
+    // the landing files, and the fact is never written (see `fact`). Only
+    // the rows that can lose or be quarantined — a few percent — are looked
+    // at one by one; the rest are scanned twice, once for their event ids
+    // and once into the aggregate.
     stage(timings, progress, "dedup", || {
-        exec(&conn, queries::BUILD_DEDUP)?;
+        exec(&conn, queries::BUILD_FLAG)?;
+        exec(&conn, queries::BUILD_VERSIONS)?;
         counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
         Ok(())
     })?;
     stage(timings, progress, "validate", || {
-        exec(&conn, queries::BUILD_VALIDATE)?;
         write_partitioned(&conn, staging, "duplicates")?;
         write_partitioned(&conn, staging, "quarantine")?;
         let c = count_row(&conn, queries::COUNT_WINNERS)?;
@@ -255,25 +259,23 @@ fn run(
         ]);
         Ok(())
     })?;
-    stage(timings, progress, "fact", || {
-        exec(&conn, queries::BUILD_FACT)?;
-        write_partitioned(&conn, staging, "fact_watch_events")?;
-        // From here on `fact` is what was written: the aggregate and the
-        // counts read a few columns of those files rather than recompute
-        // the survivors from every landing file again.
+    let segment = stage(timings, progress, "fact", || {
+        let seg = fact::keep_files(staging, name, files, opts.as_of, opts.range)?;
         conn.execute_batch(&format!(
-            "DROP VIEW fact; DROP VIEW winners; DROP TABLE versions; DROP TABLE contested;\n\
-             CREATE TEMP VIEW fact AS SELECT * FROM {};",
-            written_table(staging, "fact_watch_events")
-        ))?;
-        let c = count_row(&conn, queries::COUNT_FACT)?;
-        (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
-        (counts.orphan_user_rows, counts.orphan_show_rows) = (c[2], c[3]);
-        counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
-        counts.raw_rows = counts.events + counts.duplicates;
-        Ok(())
+            "COPY (SELECT src_file, src_row FROM deletes ORDER BY src_file, src_row) TO {} (FORMAT parquet, COMPRESSION zstd);\n\
+             COPY (SELECT old_show_id, canonical_show_id FROM show_canonical_resolved ORDER BY old_show_id) TO {} (FORMAT parquet, COMPRESSION zstd);",
+            db::path_literal(&fact::deletes_file(staging, &seg)),
+            db::path_literal(&fact::canonical_file(staging, &seg)),
+        ))
+        .context("writing the fact's deletes")?;
+        Ok(seg)
     })?;
     stage(timings, progress, "aggregate", || {
+        exec(&conn, queries::BUILD_BASE)?;
+        let c = count_row(&conn, queries::COUNT_FACT)?;
+        (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
+        counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
+        counts.raw_rows = counts.events + counts.duplicates;
         exec(&conn, queries::BUILD_AGG)?;
         let c = count_row(&conn, queries::COUNT_AGG)?;
         (counts.agg_rows, counts.ranked, counts.top10_rows) = (c[0], c[1], c[4]);
@@ -287,10 +289,15 @@ fn run(
     stage(timings, progress, "snapshots", || {
         write_snapshots(&conn, staging)
     })?;
-    let reused = stage(timings, progress, "reuse", || {
+    let (reused, segments) = stage(timings, progress, "reuse", || {
         match (previous, opts.range) {
-            (Some(prev), Some(range)) => reuse_dates(prev, staging, range),
-            _ => Ok(0),
+            (Some(prev), Some(range)) => {
+                let mut segments =
+                    fact::carry_over(&prev.dir, &prev.manifest.segments, staging, range)?;
+                segments.push(segment);
+                Ok((reuse_dates(prev, staging, range)?, segments))
+            }
+            _ => Ok((0, vec![segment])),
         }
     })?;
     drop(conn);
@@ -338,6 +345,7 @@ fn run(
         timings_ms: timings.clone(),
         dates: warehouse::partition_dates(&staging.join("agg_watch_day_country_show"))?,
         countries,
+        segments,
     };
     manifest.write(&staging.join("manifest.json"))?;
     Ok(manifest)
@@ -346,7 +354,7 @@ fn run(
 /// Define `raw` over every selected landing file: one read_parquet over the
 /// whole list, so DuckDB scans the files in parallel (a statement per file
 /// read them one at a time). The file paths are quoted literals; the as-of
-/// bound is a bound parameter, kept in `build_params`.
+/// bound and the dates are bound parameters, kept in variables.
 fn load_raw(
     conn: &Connection,
     files: &[&RawFile],
@@ -361,8 +369,16 @@ fn load_raw(
         list.push(db::literal(&path));
     }
     conn.execute(
-        "INSERT INTO build_params VALUES (CAST($1 AS TIMESTAMP), CAST($2 AS DATE), CAST($3 AS DATE))",
-        params![as_of, range.map(|r| r.from.to_string()), range.map(|r| r.to.to_string())],
+        "SET VARIABLE build_as_of = CAST($1 AS TIMESTAMP)",
+        params![as_of],
+    )?;
+    conn.execute(
+        "SET VARIABLE build_from = CAST($1 AS DATE)",
+        params![range.map(|r| r.from.to_string())],
+    )?;
+    conn.execute(
+        "SET VARIABLE build_to = CAST($1 AS DATE)",
+        params![range.map(|r| r.to.to_string())],
     )?;
     conn.execute_batch(&format!(
         "CREATE TEMP VIEW landing AS SELECT * FROM read_parquet([{}], filename = true, \
@@ -414,16 +430,9 @@ fn count_row(conn: &Connection, sql: Sql) -> Result<Vec<u64>> {
 
 /// Write a partitioned table with `COPY … PARTITION_BY (event_date)`, plus a
 /// zero-row file with its columns so that an empty table is still readable.
-/// The fact table, the one as large as the input, is compressed with snappy:
-/// zstd made its files about 30 % smaller but its write, the build's largest
-/// cost, about a third slower (docs/benchmarks.md).
 fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<()> {
     let sql = queries::writer(table).expect("every table has a writer");
-    let codec = if table == "fact_watch_events" {
-        "snappy"
-    } else {
-        "zstd"
-    };
+    let codec = "zstd";
     fs::create_dir_all(staging.join("_schema"))?;
     conn.execute_batch(&format!(
         "COPY ({}) TO {} (FORMAT parquet, COMPRESSION {codec}, PARTITION_BY (event_date));\n\
@@ -434,24 +443,6 @@ fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<(
         db::path_literal(&warehouse::schema_file(staging, table)),
     ))
     .with_context(|| format!("writing {table}"))
-}
-
-/// A `read_parquet(…)` of a table just written to the staging folder: its
-/// date partitions, or its zero-row schema file when it has none.
-fn written_table(staging: &Path, table: &str) -> String {
-    let dir = staging.join(table);
-    let has_files = fs::read_dir(&dir).is_ok_and(|mut d| d.next().is_some());
-    if has_files {
-        format!(
-            "read_parquet({}, hive_partitioning = true, hive_types = {{'event_date': DATE}})",
-            db::path_literal(&dir.join("*").join("*.parquet"))
-        )
-    } else {
-        format!(
-            "read_parquet({})",
-            db::path_literal(&warehouse::schema_file(staging, table))
-        )
-    }
 }
 
 /// Write the dimension snapshots and the resolved canonical map.
