@@ -9,7 +9,7 @@ time, or with --explain its EXPLAIN ANALYZE plan (operator times and rows).
 It writes only under --out. docs/benchmarks.md quotes numbers taken this way.
 
     python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile
-    python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --explain write_fact
+    python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --explain build_base
     python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --compare
     python3 benches/profile_build.py --lake /tmp/big10 --out /tmp/profile --case-study
 """
@@ -45,8 +45,7 @@ def main():
                     help="print EXPLAIN ANALYZE of this step (repeatable)")
     ap.add_argument("--compare", action="store_true",
                     help="also time the alternatives benchmarks.md compares: the case study's "
-                         "window dedup over every row, COUNT(DISTINCT) against the two-step count, "
-                         "the fact as one file and with zstd")
+                         "window dedup over every row, and COUNT(DISTINCT) against the two-step count")
     ap.add_argument("--case-study", action="store_true",
                     help="run only the case study's SQL as written (queries/bench_case_study_*.sql), "
                          "under --memory-limit")
@@ -86,10 +85,10 @@ def main():
         print(f"{'case study, total':32} {time.time() - t:7.2f} s")
         return
     step("build_schema", sql("build_schema"))
+    c.execute("SET VARIABLE build_as_of = NULL; SET VARIABLE build_from = NULL; SET VARIABLE build_to = NULL")
     for f in files:
         rel = os.path.relpath(f, os.path.join(a.lake, "raw_watch_events"))
         c.execute("INSERT INTO landing_files VALUES (?, ?, CAST(? AS DATE))", [f, rel, rel[3:13]])
-    c.execute("INSERT INTO build_params VALUES (NULL, NULL, NULL)")
     lst = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
     c.execute(f"CREATE TEMP VIEW landing AS SELECT * FROM read_parquet([{lst}], filename = true, "
               f"file_row_number = true, union_by_name = true, hive_partitioning = false)")
@@ -98,38 +97,26 @@ def main():
         step("build_load_" + d, sql("build_load_" + d), [os.path.join(a.lake, d + ".parquet")])
     step("build_canonical_resolve", sql("build_canonical_resolve"))
     step("count_raw", sql("count_raw"))
-    step("build_dedup", sql("build_dedup"))
-    step("build_validate", sql("build_validate"))
+    step("build_flag", sql("build_flag"))
+    step("build_versions", sql("build_versions"))
 
-    def write(table, codec="zstd", partitioned=True):
-        target = f"{a.out}/{table}" + ("" if partitioned else ".parquet")
-        part = ", PARTITION_BY (event_date)" if partitioned else ""
-        return f"COPY ({sql('write_' + table)}) TO '{target}' (FORMAT parquet, COMPRESSION {codec}{part})"
+    def write(table):
+        return (f"COPY ({sql('write_' + table)}) TO '{a.out}/{table}' "
+                f"(FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date))")
 
     step("write_duplicates", write("duplicates"))
     step("write_quarantine", write("quarantine"))
-    step("build_fact", sql("build_fact"))
-    step("write_fact", write("fact_watch_events", "snappy"))
-    if a.compare:
-        step("compare: fact as one file", write("fact_watch_events", "snappy", partitioned=False))
-        shutil.rmtree(f"{a.out}/fact_watch_events_zstd", ignore_errors=True)
-        step("compare: fact with zstd", write("fact_watch_events", "zstd").replace(
-            f"'{a.out}/fact_watch_events'", f"'{a.out}/fact_watch_events_zstd'"))
-    c.execute(f"DROP VIEW fact; CREATE TEMP VIEW fact AS SELECT * FROM read_parquet("
-              f"'{a.out}/fact_watch_events/*/*.parquet', hive_partitioning = true, "
-              f"hive_types = {{'event_date': DATE}})")
+    step("write_deletes", f"COPY (SELECT src_file, src_row FROM deletes ORDER BY src_file, src_row) "
+                          f"TO '{a.out}/deletes.parquet' (FORMAT parquet, COMPRESSION zstd)")
+    step("build_base", sql("build_base"))
     step("count_fact", sql("count_fact"))
     step("build_agg", sql("build_agg"))
     step("write_agg_watch_day_country_show", write("agg_watch_day_country_show"))
     step("write_top10_country_day", write("top10_country_day"))
     if a.compare:
         step("compare: COUNT(DISTINCT) aggregate",
-             "SELECT count(*) FROM (SELECT event_date, country, show_id, sum(watch_seconds), "
-             "count(DISTINCT user_id) FROM fact GROUP BY ALL)")
-        step("compare: two-step aggregate",
-             "SELECT count(*) FROM (SELECT event_date, country, show_id, sum(w), count(*) FROM "
-             "(SELECT event_date, country, show_id, user_id, sum(watch_seconds) AS w FROM fact "
-             "GROUP BY ALL) GROUP BY ALL)")
+             "SELECT count(*) FROM (SELECT CAST(event_ts AS DATE), country, show_id, sum(watch_seconds), "
+             "count(DISTINCT user_id) FROM landing_rows GROUP BY ALL)")
         step("compare: window over every row",
              "SELECT count(*) FROM (SELECT row_number() OVER (PARTITION BY event_id ORDER BY "
              "ingestion_ts DESC NULLS LAST, src DESC NULLS LAST, watch_seconds DESC NULLS LAST, "
