@@ -19,13 +19,13 @@
 //! canonical ids, for the event dates no later segment rebuilt.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-use super::DateRange;
+use super::{DateRange, link_or_copy};
 use crate::db;
 use crate::lake::RawFile;
 use crate::queries;
@@ -87,10 +87,9 @@ pub fn keep_files(
     range: Option<DateRange>,
 ) -> Result<Segment> {
     let dir = format!("{FACT}/{name}");
-    let data = staging.join(&dir).join("data");
     let mut kept = Vec::with_capacity(files.len());
     for f in files {
-        let target = data.join(&f.name);
+        let target = data_file(&staging.join(&dir), &f.name);
         fs::create_dir_all(target.parent().expect("a file has a folder"))?;
         link_or_copy(&f.path, &target)?;
         kept.push(SegmentFile {
@@ -108,14 +107,19 @@ pub fn keep_files(
     })
 }
 
-/// Where a segment's deletes are written.
-pub fn deletes_file(staging: &Path, segment: &Segment) -> std::path::PathBuf {
-    staging.join(&segment.dir).join("deletes.parquet")
+/// A kept landing file, below the segment's folder.
+fn data_file(segment_dir: &Path, name: &str) -> PathBuf {
+    segment_dir.join("data").join(name)
 }
 
-/// Where a segment's canonical show ids are written.
-pub fn canonical_file(staging: &Path, segment: &Segment) -> std::path::PathBuf {
-    staging.join(&segment.dir).join("canonical.parquet")
+/// A segment's deletes, in the version at `version_dir`.
+pub fn deletes_file(version_dir: &Path, segment: &Segment) -> PathBuf {
+    version_dir.join(&segment.dir).join("deletes.parquet")
+}
+
+/// A segment's canonical show ids, in the version at `version_dir`.
+pub fn canonical_file(version_dir: &Path, segment: &Segment) -> PathBuf {
+    version_dir.join(&segment.dir).join("canonical.parquet")
 }
 
 /// Carry the segments of the previous version that a build of `range`
@@ -143,7 +147,7 @@ pub fn carry_over(
 pub fn verify(version_dir: &Path, segments: &[Segment]) -> Result<()> {
     for seg in segments {
         for f in &seg.files {
-            let path = version_dir.join(&seg.dir).join("data").join(&f.name);
+            let path = data_file(&version_dir.join(&seg.dir), &f.name);
             if size(&path).ok() != Some(f.bytes) {
                 bail!(
                     "warehouse file {} changed after it was built (a landing file rewritten in place?): rebuild with `top10 build`",
@@ -173,23 +177,15 @@ pub fn view_sql(version_dir: &Path, segments: &[Segment]) -> String {
 
 fn segment_sql(version_dir: &Path, seg: &Segment, later: &[Segment]) -> String {
     let dir = version_dir.join(&seg.dir);
-    let paths: Vec<String> = seg
-        .files
-        .iter()
-        .map(|f| db::path_literal(&dir.join("data").join(&f.name)))
-        .collect();
-    let names: Vec<String> = seg
+    let (paths, names): (Vec<String>, Vec<String>) = seg
         .files
         .iter()
         .map(|f| {
-            format!(
-                "({}, {}, DATE '{}')",
-                db::path_literal(&dir.join("data").join(&f.name)),
-                db::literal(&f.name),
-                f.dt
-            )
+            let path = db::path_literal(&data_file(&dir, &f.name));
+            let row = format!("({path}, {}, DATE '{}')", db::literal(&f.name), f.dt);
+            (path, row)
         })
-        .collect();
+        .unzip();
     let event_date = "CAST(CAST(r.event_ts AS TIMESTAMP) AS DATE)";
     let mut bounds = vec!["true".to_string()];
     if let Some(t) = seg.as_of {
@@ -239,13 +235,6 @@ fn empty_segment_sql() -> &'static str {
 fn size(path: &Path) -> Result<u64> {
     let m = fs::metadata(path).with_context(|| format!("reading {}", path.display()))?;
     Ok(m.len())
-}
-
-fn link_or_copy(src: &Path, dst: &Path) -> Result<()> {
-    if fs::hard_link(src, dst).is_err() {
-        fs::copy(src, dst).with_context(|| format!("copying {}", src.display()))?;
-    }
-    Ok(())
 }
 
 /// Recreate the tree `src` at `dst`, its files hard-linked (or copied).

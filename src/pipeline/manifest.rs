@@ -9,7 +9,7 @@ use anyhow::{Context, Result};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
-pub use super::fact::{Segment, SegmentFile};
+use super::fact::Segment;
 
 /// Bumped whenever the warehouse layout or a table's columns change; an older
 /// warehouse is refused with a request to rebuild.

@@ -272,8 +272,7 @@ fn run(
         // events they held about a gigabyte).
         conn.execute_batch(
             "DROP TABLE versions; DROP TABLE quarantined; DROP TABLE contested;\n\
-             CREATE TEMP TABLE slim_deletes AS SELECT path, src_row FROM deletes;\n\
-             DROP TABLE deletes; ALTER TABLE slim_deletes RENAME TO deletes;",
+             ALTER TABLE deletes DROP COLUMN src_file;",
         )?;
         Ok(seg)
     })?;
@@ -439,10 +438,9 @@ fn count_row(conn: &Connection, sql: Sql) -> Result<Vec<u64>> {
 /// zero-row file with its columns so that an empty table is still readable.
 fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<()> {
     let sql = queries::writer(table).expect("every table has a writer");
-    let codec = "zstd";
     fs::create_dir_all(staging.join("_schema"))?;
     conn.execute_batch(&format!(
-        "COPY ({}) TO {} (FORMAT parquet, COMPRESSION {codec}, PARTITION_BY (event_date));\n\
+        "COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd, PARTITION_BY (event_date));\n\
          COPY (SELECT * FROM ({}) LIMIT 0) TO {} (FORMAT parquet);",
         sql.text,
         db::path_literal(&staging.join(table)),
@@ -479,13 +477,19 @@ fn reuse_dates(prev: &Version, staging: &Path, range: DateRange) -> Result<u64> 
             fs::create_dir_all(&dst)?;
             for f in fs::read_dir(&src)? {
                 let f = f?.path();
-                let target = dst.join(f.file_name().expect("a file"));
-                if fs::hard_link(&f, &target).is_err() {
-                    fs::copy(&f, &target).with_context(|| format!("copying {}", f.display()))?;
-                }
+                link_or_copy(&f, &dst.join(f.file_name().expect("a file")))?;
             }
             reused.insert(date);
         }
     }
     Ok(reused.len() as u64)
+}
+
+/// Hard-link `src` at `dst`, or copy it where the file system has no hard
+/// links (another device): versions share unchanged files for free.
+fn link_or_copy(src: &Path, dst: &Path) -> Result<()> {
+    if fs::hard_link(src, dst).is_err() {
+        fs::copy(src, dst).with_context(|| format!("copying {}", src.display()))?;
+    }
+    Ok(())
 }
