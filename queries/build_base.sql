@@ -8,7 +8,10 @@
 -- counts the facts and those moved to a canonical id. (Orphan users are
 -- counted by `top10 check`, not here: a lookup of every per-user row in
 -- dim_users cost the build a fifth of its time.)
-CREATE TEMP TABLE base AS
+--
+-- Run once per batch of event dates (pipeline/batches.rs): a row and its
+-- delete have the same event_ts, so both sides select the same batch.
+INSERT INTO base
 WITH per_user AS (
     SELECT CAST(r.event_ts AS DATE) AS event_date,
            r.country,
@@ -18,9 +21,10 @@ WITH per_user AS (
            count(*) AS events,
            count(m.canonical_show_id) AS merged_events
     FROM landing_rows r
-    ANTI JOIN deletes d ON d.path = r.path AND d.src_row = r.src_row
+    ANTI JOIN (SELECT file_id, src_row FROM deletes WHERE in_batch(row_date)) d
+           ON d.file_id = r.file_id AND d.src_row = r.src_row
     LEFT JOIN show_canonical_resolved m ON m.old_show_id = r.show_id
-    WHERE built_date(CAST(r.event_ts AS DATE))
+    WHERE built_date(CAST(r.event_ts AS DATE)) AND in_batch(CAST(r.event_ts AS DATE))
     GROUP BY ALL
 )
 SELECT event_date, country, show_id,

@@ -1,5 +1,5 @@
--- Snapshot dim_geo ($1: the lake's file) with the SPEC's column types.
-CREATE TEMP TABLE dim_geo AS
+-- The dim_geo snapshot ($1: the lake's file) with the SPEC's column types:
+-- the build writes it to the version and reads it from there.
 SELECT CAST(country AS VARCHAR) AS country, CAST(country_name AS VARCHAR) AS country_name,
        CAST(timezone AS VARCHAR) AS timezone
-FROM read_parquet($1);
+FROM read_parquet($1)

@@ -7,8 +7,11 @@
 -- bound, only rows ingested at or before it are seen, so the build
 -- reproduces what was published then.
 --
--- landing_rows identifies a row by the path DuckDB read it from and its
--- 0-based row in that file: what the two full scans need, with no join.
+-- landing_rows identifies a row by the position of the file DuckDB read it
+-- from (file_id, landing_files.id) and its 0-based row in that file: two
+-- integers, what the two full scans need, with no join. (Keyed by the path
+-- string instead, the deletes' hash table outgrew a 1.5 GB memory limit at
+-- 100 million events: docs/benchmarks.md.)
 CREATE TEMP VIEW landing_rows AS
 SELECT
     CAST(r.event_id AS VARCHAR) AS event_id,
@@ -19,7 +22,7 @@ SELECT
     CAST(r.event_ts AS TIMESTAMP) AS event_ts,
     CAST(r.src AS VARCHAR) AS src,
     CAST(r.ingestion_ts AS TIMESTAMP) AS ingestion_ts,
-    r.filename AS path,
+    r.file_index AS file_id,
     r.file_row_number AS src_row
 FROM landing r
 WHERE getvariable('build_as_of') IS NULL
@@ -30,4 +33,4 @@ WHERE getvariable('build_as_of') IS NULL
 CREATE TEMP VIEW raw AS
 SELECT r.*, f.dt, f.name AS src_file
 FROM landing_rows r
-JOIN landing_files f ON f.path = r.path;
+JOIN landing_files f ON f.id = r.file_id;

@@ -1,11 +1,11 @@
 -- The build's inputs. landing_files lists the landing files the build
--- reads: the path as given to read_parquet, the name below
--- raw_watch_events/, and the landing date. The bounds of the build are
+-- reads: the file's position in the list given to read_parquet (DuckDB's
+-- file_index), the name below raw_watch_events/, and the landing date. The bounds of the build are
 -- variables set from bound parameters: build_as_of (NULL: every row) and
 -- build_from / build_to (NULL: every event date). Variables are constants
 -- to the planner, where a one-row table of bounds was a join on every row.
 CREATE TEMP TABLE landing_files (
-    path VARCHAR,
+    id   BIGINT,
     name VARCHAR,
     dt   DATE
 );
@@ -20,6 +20,11 @@ CREATE TEMP MACRO event_date_of(ts, dt) AS
 CREATE TEMP MACRO built_date(d) AS
     (getvariable('build_from') IS NULL OR d >= getvariable('build_from'))
     AND (getvariable('build_to') IS NULL OR d <= getvariable('build_to'));
+-- Whether event date d is in the aggregate's current batch (variables
+-- batch_from / batch_to, NULL: unbounded; pipeline/batches.rs).
+CREATE TEMP MACRO in_batch(d) AS
+    (getvariable('batch_from') IS NULL OR d >= getvariable('batch_from'))
+    AND (getvariable('batch_to') IS NULL OR d <= getvariable('batch_to'));
 -- SPEC §2.2: why a surviving version is quarantined, one reason per row,
 -- checked in this order; NULL means valid. known_country: whether dim_geo
 -- has the row's country.
@@ -35,3 +40,14 @@ CREATE TEMP MACRO rejection(event_id, user_id, show_id, country, event_ts, watch
         WHEN NOT known_country
             THEN 'unknown_country'
     END;
+-- The aggregate per (event_date, country, canonical show), filled one batch
+-- of event dates at a time by build_base.sql.
+CREATE TEMP TABLE base (
+    event_date          DATE,
+    country             VARCHAR,
+    show_id             BIGINT,
+    total_watch_seconds BIGINT,
+    viewers             BIGINT,
+    events              BIGINT,
+    merged_events       BIGINT
+);

@@ -41,8 +41,10 @@ WINDOW w AS (
 -- The rows that are not facts: every losing version, and every surviving
 -- version that failed validation. The fact is the landing rows minus these
 -- (position deletes, as a table format keeps them), so it is never copied.
+-- row_date is the row's own event_ts date, so a reader of some dates (the
+-- aggregate's batches, lineage) needs only their deletes.
 CREATE TEMP TABLE deletes AS
-SELECT path, src_file, src_row
+SELECT file_id, src_file, src_row, CAST(event_ts AS DATE) AS row_date
 FROM versions
 WHERE version_rank > 1 OR reason IS NOT NULL;
 

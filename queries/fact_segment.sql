@@ -23,9 +23,10 @@ SELECT
     f.name AS src_file,
     r.file_row_number AS src_row,
     CAST(CAST(r.event_ts AS TIMESTAMP) AS DATE) AS event_date
-FROM read_parquet({files}, filename = true, file_row_number = true,
-                  union_by_name = true, hive_partitioning = false) r
-JOIN (VALUES {names}) f(path, name, dt) ON f.path = r.filename
+FROM (SELECT *, file_index
+      FROM read_parquet({files}, file_row_number = true,
+                        union_by_name = true, hive_partitioning = false)) r
+JOIN (VALUES {names}) f(id, name, dt) ON f.id = r.file_index
 ANTI JOIN read_parquet({deletes}) d
        ON d.src_file = f.name AND d.src_row = r.file_row_number
 LEFT JOIN read_parquet({canonical}) m

@@ -117,6 +117,11 @@ pub struct BuildArgs {
     /// to disk inside the new version's folder (removed when it is done).
     #[arg(long, value_parser = parse::memory_size, default_value = pipeline::DEFAULT_MEMORY_LIMIT)]
     pub memory_limit: u64,
+    /// The most landing rows the aggregate takes in one batch of event
+    /// dates; fewer use less memory and scan more [default: from
+    /// --memory-limit, 10 million rows a GiB].
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub batch_rows: Option<u64>,
 }
 
 /// Where a query reads from: a warehouse, a lake (built on demand), or, with
@@ -283,6 +288,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 as_of: args.as_of,
                 quiet: false,
                 memory_limit_mib: Some(args.memory_limit),
+                batch_rows: args.batch_rows,
             };
             let manifest = pipeline::build(&args.lake, &wh, &opts)?;
             error::say(&manifest.summary(&wh));

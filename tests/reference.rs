@@ -918,9 +918,20 @@ fn top10_build(lake: &Path, wh: &Path, extra: &[&str]) -> Result<(), String> {
 /// Builds `lake` into `wh` and compares the result with the reference; returns the
 /// problems found.
 fn build_and_compare(lake: &Path, wh: &Path, as_of: Option<i64>) -> Vec<String> {
-    let extra: Vec<String> = as_of
+    build_with_and_compare(lake, wh, as_of, &[])
+}
+
+/// [`build_and_compare`] with more `top10 build` arguments.
+fn build_with_and_compare(
+    lake: &Path,
+    wh: &Path,
+    as_of: Option<i64>,
+    args: &[&str],
+) -> Vec<String> {
+    let mut extra: Vec<String> = as_of
         .map(|t| vec!["--as-of".into(), ts_str(t)])
         .unwrap_or_default();
+    extra.extend(args.iter().map(|a| a.to_string()));
     let extra: Vec<&str> = extra.iter().map(String::as_str).collect();
     if let Err(e) = top10_build(lake, wh, &extra) {
         return vec![e];
@@ -1751,6 +1762,33 @@ fn random_lakes_match_the_reference() {
             let kept = dir.keep();
             failures.push((
                 format!("seed {seed} (lake kept at {})", kept.display()),
+                problems,
+            ));
+        }
+    }
+    report(failures);
+}
+
+/// With `--batch-rows 1` the aggregate runs once per landing date (the first
+/// batch open below, the last open above): the random lakes, far-late and
+/// far-early events included, and one as-of cut still equal the reference.
+#[test]
+fn batched_aggregate_matches_the_reference() {
+    let mut failures = Vec::new();
+    for seed in SEEDS.take(3).chain(AS_OF_SEEDS.into_iter().take(1)) {
+        let (dir, lake) = write_random_lake(seed);
+        let as_of = AS_OF_SEEDS
+            .contains(&seed)
+            .then(|| day_start(lake.start_day + 1) + 6 * HOUR);
+        let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
+        let problems = build_with_and_compare(&lake_dir, &wh, as_of, &["--batch-rows", "1"]);
+        if !problems.is_empty() {
+            let kept = dir.keep();
+            failures.push((
+                format!(
+                    "seed {seed} --batch-rows 1 (lake kept at {})",
+                    kept.display()
+                ),
                 problems,
             ));
         }

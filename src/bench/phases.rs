@@ -144,6 +144,7 @@ fn quiet(range: Option<DateRange>) -> BuildOptions {
         range,
         as_of: None,
         memory_limit_mib: None,
+        batch_rows: None,
         quiet: true,
     }
 }

@@ -114,6 +114,7 @@ pub fn changes(
         range: Some(DateRange::new(date, date)?),
         as_of: Some(published_at),
         memory_limit_mib: None,
+        batch_rows: None,
         quiet,
     };
     pipeline::build(lake, scratch.path(), &opts)

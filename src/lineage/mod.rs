@@ -425,6 +425,7 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
                 range: Some(DateRange::new(args.date, args.date)?),
                 as_of: Some(as_of),
                 memory_limit_mib: None,
+                batch_rows: None,
                 quiet: false,
             };
             pipeline::build(&lake, scratch.path(), &opts)

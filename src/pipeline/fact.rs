@@ -180,9 +180,11 @@ fn segment_sql(version_dir: &Path, seg: &Segment, later: &[Segment]) -> String {
     let (paths, names): (Vec<String>, Vec<String>) = seg
         .files
         .iter()
-        .map(|f| {
+        .enumerate()
+        .map(|(id, f)| {
             let path = db::path_literal(&data_file(&dir, &f.name));
-            let row = format!("({path}, {}, DATE '{}')", db::literal(&f.name), f.dt);
+            // id: the file's position in the list, DuckDB's file_index.
+            let row = format!("({id}, {}, DATE '{}')", db::literal(&f.name), f.dt);
             (path, row)
         })
         .unzip();

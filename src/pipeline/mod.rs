@@ -10,6 +10,7 @@
 //! only those dates and hard-links the others from the previous version.
 //! Nothing is visible to readers until the version is committed.
 
+pub mod batches;
 pub mod fact;
 pub mod manifest;
 
@@ -59,6 +60,9 @@ pub struct BuildOptions {
     pub quiet: bool,
     /// DuckDB's memory limit in MiB (None: [`DEFAULT_MEMORY_LIMIT`]).
     pub memory_limit_mib: Option<u64>,
+    /// The most landing rows per batch of the aggregate (None: as many as
+    /// the memory limit allows, [`batches::max_rows`]).
+    pub batch_rows: Option<u64>,
 }
 
 /// The build's default DuckDB memory limit: a 10-million-event build stays
@@ -220,14 +224,26 @@ fn run(
         Ok(())
     })?;
 
+    // Each dimension is written straight to its snapshot in the version and
+    // read from there: never held in memory, where dim_users alone took a
+    // gigabyte of the 1.5 GB limit at 20 million users.
     stage(timings, progress, "load_dimensions", || {
         for dim in DIMENSIONS {
             let sql = queries::dimension_loader(dim.name).expect("every dimension has a loader");
             let path = lake.dim(dim.name);
+            let snapshot = db::path_literal(&staging.join(format!("{}.parquet", dim.name)));
+            let copy = format!(
+                "COPY ({}) TO {snapshot} (FORMAT parquet, COMPRESSION zstd)",
+                sql.text
+            );
             crate::lake::repair::read_repairing(&path, &staging.join("_tmp"), |p| {
-                conn.execute(sql.text, params![p.to_string_lossy()])
+                conn.execute(&copy, params![p.to_string_lossy()])
             })
             .with_context(|| format!("reading {}", path.display()))?;
+            conn.execute_batch(&format!(
+                "CREATE TEMP VIEW {} AS SELECT * FROM read_parquet({snapshot});",
+                dim.name
+            ))?;
         }
         Ok(())
     })?;
@@ -277,7 +293,17 @@ fn run(
         Ok(seg)
     })?;
     stage(timings, progress, "aggregate", || {
-        exec(&conn, queries::BUILD_BASE)?;
+        let rows = rows_by_dt(&conn, files)?;
+        let max_rows = opts.batch_rows.unwrap_or(batches::max_rows(memory_mib));
+        let batches = batches::plan(&rows, max_rows.max(1));
+        for b in batches
+            .iter()
+            .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
+        {
+            set_date(&conn, "batch_from", b.from)?;
+            set_date(&conn, "batch_to", b.to)?;
+            exec(&conn, queries::BUILD_BASE)?;
+        }
         let c = count_row(&conn, queries::COUNT_FACT)?;
         (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
         counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
@@ -368,30 +394,65 @@ fn load_raw(
     range: Option<DateRange>,
 ) -> Result<()> {
     let mut stmt = conn.prepare("INSERT INTO landing_files VALUES ($1, $2, CAST($3 AS DATE))")?;
-    let mut list = Vec::with_capacity(files.len());
-    for f in files {
-        let path = f.path.to_string_lossy();
-        stmt.execute(params![path, f.name, f.dt.to_string()])?;
-        list.push(db::literal(&path));
+    for (id, f) in files.iter().enumerate() {
+        stmt.execute(params![id as i64, f.name, f.dt.to_string()])?;
     }
     conn.execute(
         "SET VARIABLE build_as_of = CAST($1 AS TIMESTAMP)",
         params![as_of],
     )?;
-    conn.execute(
-        "SET VARIABLE build_from = CAST($1 AS DATE)",
-        params![range.map(|r| r.from.to_string())],
-    )?;
-    conn.execute(
-        "SET VARIABLE build_to = CAST($1 AS DATE)",
-        params![range.map(|r| r.to.to_string())],
-    )?;
+    set_date(conn, "build_from", range.map(|r| r.from))?;
+    set_date(conn, "build_to", range.map(|r| r.to))?;
+    set_date(conn, "batch_from", None)?;
+    set_date(conn, "batch_to", None)?;
     conn.execute_batch(&format!(
-        "CREATE TEMP VIEW landing AS SELECT * FROM read_parquet([{}], filename = true, \
+        "CREATE TEMP VIEW landing AS SELECT *, file_index FROM read_parquet({}, \
          file_row_number = true, union_by_name = true, hive_partitioning = false);",
-        list.join(", ")
+        file_list(files)
     ))?;
     exec(conn, queries::BUILD_LOAD_RAW)
+}
+
+/// The landing files' paths as a DuckDB list literal, in `files` order (a
+/// row's file_index is its file's position here).
+fn file_list(files: &[&RawFile]) -> String {
+    let paths: Vec<String> = files
+        .iter()
+        .map(|f| db::literal(&f.path.to_string_lossy()))
+        .collect();
+    format!("[{}]", paths.join(", "))
+}
+
+/// Set the DuckDB variable `name` (a fixed identifier) to a date, bound.
+fn set_date(conn: &Connection, name: &str, d: Option<NaiveDate>) -> Result<()> {
+    conn.execute(
+        &format!("SET VARIABLE {name} = CAST($1 AS DATE)"),
+        params![d.map(|d| d.to_string())],
+    )?;
+    Ok(())
+}
+
+/// The landing files' row counts by landing date, from their footers.
+fn rows_by_dt(conn: &Connection, files: &[&RawFile]) -> Result<BTreeMap<NaiveDate, u64>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT file_name, num_rows FROM parquet_file_metadata({})",
+        file_list(files)
+    ))?;
+    let counts: Vec<(String, i64)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<duckdb::Result<_>>()
+        .context("reading the landing files' footers")?;
+    let dt_of: std::collections::HashMap<String, NaiveDate> = files
+        .iter()
+        .map(|f| (f.path.to_string_lossy().into_owned(), f.dt))
+        .collect();
+    let mut rows = BTreeMap::new();
+    for (name, n) in counts {
+        if let Some(dt) = dt_of.get(&name) {
+            *rows.entry(*dt).or_insert(0) += n.max(0) as u64;
+        }
+    }
+    Ok(rows)
 }
 
 /// Resolve show_canonical_map transitively; an id mapped to two ids, or a
@@ -450,9 +511,13 @@ fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<(
     .with_context(|| format!("writing {table}"))
 }
 
-/// Write the dimension snapshots and the resolved canonical map.
+/// Write the snapshots the build computed (the dimensions were written as
+/// they were read).
 fn write_snapshots(conn: &Connection, staging: &Path) -> Result<()> {
-    for table in warehouse::SNAPSHOTS {
+    for table in warehouse::SNAPSHOTS
+        .iter()
+        .filter(|t| !DIMENSIONS.iter().any(|d| d.name == **t))
+    {
         conn.execute_batch(&format!(
             "COPY (SELECT * FROM {table}) TO {} (FORMAT parquet, COMPRESSION zstd);",
             db::path_literal(&staging.join(format!("{table}.parquet")))

@@ -1,0 +1,156 @@
+//! The aggregate's batches of event dates, so its memory is bounded by the
+//! memory limit and not by the size of the lake.
+//!
+//! The aggregate (`build_base.sql`) first sums per (event date, country,
+//! show, user): about one hash-table entry per fact row. DuckDB spills that
+//! table to disk beyond the memory limit, but at 100 million events the
+//! spilled aggregate still ran out of memory at 1.5 GB (docs/benchmarks.md).
+//! Every group belongs to one event date, so the aggregate runs once per
+//! batch of consecutive event dates, each small enough to fit, and the
+//! batches' rows are simply appended. The landing files' row groups carry
+//! `event_ts` statistics, so a batch reads little beyond its own dates.
+//!
+//! Batches are planned from the row counts in the landing files' footers,
+//! by landing date (an event lands on or soon after its event date). The
+//! first batch is open below and the last open above, so together they
+//! cover every event date, the odd far-late or far-early event included.
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+
+/// What one batch row costs the per-user aggregate, in bytes: its key
+/// (date, country, show, user), the sums and the hash table's overhead,
+/// with room to spare. Measured: a 10.7-million-row batch peaked at
+/// 1.17 GB RSS under a 1.5 GB limit, 14.5-million-row batches at 1.54 GB.
+pub const BYTES_PER_ROW: u64 = 100;
+
+/// An inclusive range of event dates; `None` is unbounded on that side.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Batch {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+impl Batch {
+    /// Whether any date of the batch is in `from..=to`.
+    pub fn meets(&self, from: NaiveDate, to: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= to) && self.to.is_none_or(|t| t >= from)
+    }
+}
+
+/// The most rows a batch should hold under a memory limit of `memory_mib`.
+pub fn max_rows(memory_mib: u64) -> u64 {
+    (memory_mib * 1024 * 1024 / BYTES_PER_ROW).max(1)
+}
+
+/// Split the landing dates into consecutive batches of at most `max_rows`
+/// rows each (a single date over the limit is a batch of its own). Always
+/// at least one batch; the first is open below, the last open above.
+pub fn plan(rows_by_dt: &BTreeMap<NaiveDate, u64>, max_rows: u64) -> Vec<Batch> {
+    let mut starts: Vec<NaiveDate> = Vec::new();
+    let mut rows = 0u64;
+    for (&dt, &n) in rows_by_dt {
+        if starts.is_empty() || rows + n > max_rows {
+            starts.push(dt);
+            rows = 0;
+        }
+        rows += n;
+    }
+    let mut batches: Vec<Batch> = Vec::with_capacity(starts.len().max(1));
+    for (i, start) in starts.iter().enumerate() {
+        batches.push(Batch {
+            from: (i > 0).then_some(*start),
+            to: starts.get(i + 1).map(|next| *next - Duration::days(1)),
+        });
+    }
+    if batches.is_empty() {
+        batches.push(Batch {
+            from: None,
+            to: None,
+        });
+    }
+    batches
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn rows(v: &[(&str, u64)]) -> BTreeMap<NaiveDate, u64> {
+        v.iter().map(|(s, n)| (d(s), *n)).collect()
+    }
+
+    #[test]
+    fn a_lake_that_fits_is_one_unbounded_batch() {
+        let r = rows(&[("2026-01-01", 5), ("2026-01-02", 5)]);
+        assert_eq!(
+            plan(&r, 10),
+            vec![Batch {
+                from: None,
+                to: None
+            }]
+        );
+        assert_eq!(plan(&BTreeMap::new(), 10).len(), 1);
+    }
+
+    #[test]
+    fn batches_are_consecutive_and_cover_every_date() {
+        let r = rows(&[
+            ("2026-01-01", 4),
+            ("2026-01-02", 4),
+            ("2026-01-04", 4),
+            ("2026-01-05", 30),
+            ("2026-01-06", 1),
+        ]);
+        let b = plan(&r, 10);
+        assert_eq!(
+            b,
+            vec![
+                Batch {
+                    from: None,
+                    to: Some(d("2026-01-03"))
+                },
+                Batch {
+                    from: Some(d("2026-01-04")),
+                    to: Some(d("2026-01-04"))
+                },
+                Batch {
+                    from: Some(d("2026-01-05")),
+                    to: Some(d("2026-01-05"))
+                },
+                Batch {
+                    from: Some(d("2026-01-06")),
+                    to: None
+                },
+            ]
+        );
+        // Each date is in exactly one batch, the far past and future too.
+        for day in ["1999-01-01", "2026-01-03", "2026-01-05", "2099-01-01"] {
+            let n = b.iter().filter(|x| x.meets(d(day), d(day))).count();
+            assert_eq!(n, 1, "{day}");
+        }
+    }
+
+    #[test]
+    fn meets_compares_inclusive_ranges() {
+        let b = Batch {
+            from: Some(d("2026-01-04")),
+            to: Some(d("2026-01-06")),
+        };
+        assert!(b.meets(d("2026-01-06"), d("2026-01-09")));
+        assert!(b.meets(d("2026-01-01"), d("2026-01-04")));
+        assert!(!b.meets(d("2026-01-07"), d("2026-01-09")));
+        assert!(!b.meets(d("2026-01-01"), d("2026-01-03")));
+    }
+
+    #[test]
+    fn the_limit_scales_with_memory() {
+        assert_eq!(max_rows(1536), 16_106_127);
+        assert_eq!(max_rows(0), 1);
+    }
+}
