@@ -85,16 +85,20 @@ def main():
         print(f"{'case study, total':32} {time.time() - t:7.2f} s")
         return
     step("build_schema", sql("build_schema"))
-    c.execute("SET VARIABLE build_as_of = NULL; SET VARIABLE build_from = NULL; SET VARIABLE build_to = NULL")
-    for f in files:
+    c.execute("SET VARIABLE build_as_of = NULL; SET VARIABLE build_from = NULL; SET VARIABLE build_to = NULL; "
+              "SET VARIABLE batch_from = NULL; SET VARIABLE batch_to = NULL")
+    for i, f in enumerate(files):
         rel = os.path.relpath(f, os.path.join(a.lake, "raw_watch_events"))
-        c.execute("INSERT INTO landing_files VALUES (?, ?, CAST(? AS DATE))", [f, rel, rel[3:13]])
+        c.execute("INSERT INTO landing_files VALUES (?, ?, CAST(? AS DATE))", [i, rel, rel[3:13]])
     lst = ", ".join("'" + f.replace("'", "''") + "'" for f in files)
-    c.execute(f"CREATE TEMP VIEW landing AS SELECT * FROM read_parquet([{lst}], filename = true, "
+    c.execute(f"CREATE TEMP VIEW landing AS SELECT *, file_index FROM read_parquet([{lst}], "
               f"file_row_number = true, union_by_name = true, hive_partitioning = false)")
     step("build_load_raw", sql("build_load_raw"))
     for d in DIMENSIONS:
-        step("build_load_" + d, sql("build_load_" + d), [os.path.join(a.lake, d + ".parquet")])
+        # As the build does: each dimension written to its snapshot, then read from it.
+        step("build_load_" + d, f"COPY ({sql('build_load_' + d)}) TO '{a.out}/{d}.parquet' "
+             f"(FORMAT parquet, COMPRESSION zstd)", [os.path.join(a.lake, d + ".parquet")])
+        c.execute(f"CREATE TEMP VIEW {d} AS SELECT * FROM read_parquet('{a.out}/{d}.parquet')")
     step("build_canonical_resolve", sql("build_canonical_resolve"))
     step("count_raw", sql("count_raw"))
     step("build_flag", sql("build_flag"))
@@ -108,6 +112,9 @@ def main():
     step("write_quarantine", write("quarantine"))
     step("write_deletes", f"COPY (SELECT src_file, src_row FROM deletes ORDER BY src_file, src_row) "
                           f"TO '{a.out}/deletes.parquet' (FORMAT parquet, COMPRESSION zstd)")
+    step("drop_working_tables", "DROP TABLE versions; DROP TABLE quarantined; DROP TABLE contested; "
+                                "ALTER TABLE deletes DROP COLUMN src_file")
+    # One batch: the whole lake (a 10 M lake is one batch at the default limit).
     step("build_base", sql("build_base"))
     step("count_fact", sql("count_fact"))
     step("build_agg", sql("build_agg"))
