@@ -16,6 +16,7 @@ later AS (
            CAST(watch_seconds AS BIGINT) AS watch_seconds, event_ts, ingestion_ts, src_file, src_row
     FROM fact_watch_events
     WHERE event_date = CAST($1 AS DATE) AND country = CAST($2 AS VARCHAR)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
       AND show_id = CAST($3 AS BIGINT) AND ingestion_ts > CAST($4 AS TIMESTAMP)
     UNION ALL
     SELECT 'quarantined:' || q.reason, q.event_id, q.user_id, q.show_id, q.watch_seconds,

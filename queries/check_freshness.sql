@@ -12,5 +12,6 @@ FROM fact_watch_events f
 LEFT JOIN check_deadlines d
        ON d.country = f.country AND d.event_date = f.event_date
 WHERE f.event_date = CAST($1 AS DATE)
+  AND f.event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND f.event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
 GROUP BY f.country
 ORDER BY f.country;

@@ -5,6 +5,7 @@
 -- fact_rows is the day's total, for the rate.
 WITH day AS (
     SELECT user_id, show_id FROM fact_watch_events WHERE event_date = CAST($1 AS DATE)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
 ),
 orphans AS (
     SELECT 'user' AS kind, d.user_id AS id, count(*) AS n

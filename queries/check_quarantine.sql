@@ -3,6 +3,7 @@
 SELECT 'fact' AS kind, CAST(NULL AS VARCHAR) AS reason, count(*) AS n
 FROM fact_watch_events
 WHERE event_date = CAST($1 AS DATE)
+  AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
 UNION ALL
 SELECT 'quarantine' AS kind, reason, count(*) AS n
 FROM quarantine

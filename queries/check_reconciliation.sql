@@ -7,6 +7,7 @@ WITH src AS (
     SELECT country, show_id, CAST(sum(watch_seconds) AS BIGINT) AS s
     FROM fact_watch_events
     WHERE event_date = CAST($1 AS DATE)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
     GROUP BY country, show_id
 ),
 agg AS (

@@ -6,6 +6,7 @@ WITH day AS (
     SELECT DISTINCT event_id
     FROM fact_watch_events
     WHERE event_date = CAST($1 AS DATE)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
 ),
 dup AS (
     SELECT f.event_id,

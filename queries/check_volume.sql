@@ -5,6 +5,8 @@ WITH days AS (
     SELECT event_date, country, count(*) AS n
     FROM fact_watch_events
     WHERE event_date BETWEEN CAST($1 AS DATE) - CAST($2 AS INTEGER) AND CAST($1 AS DATE)
+      AND event_ts >= CAST(CAST($1 AS DATE) - CAST($2 AS INTEGER) AS TIMESTAMP)
+      AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
     GROUP BY event_date, country
 ),
 hist AS (

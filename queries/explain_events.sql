@@ -9,6 +9,7 @@ WITH kept AS (
            dt, src_file, src_row
     FROM fact_watch_events
     WHERE event_date = CAST($1 AS DATE) AND country = CAST($2 AS VARCHAR)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
       AND show_id = CAST($3 AS BIGINT)
 ),
 quarantined AS (

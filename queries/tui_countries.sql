@@ -10,6 +10,7 @@ LEFT JOIN (
     SELECT country, count(DISTINCT user_id) AS viewers
     FROM fact_watch_events
     WHERE event_date = CAST($1 AS DATE)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
     GROUP BY country
 ) v ON v.country = g.country
 ORDER BY g.country_name, g.country;

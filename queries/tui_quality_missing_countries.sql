@@ -5,7 +5,8 @@ SELECT
     g.country,
     g.country_name,
     (SELECT count(*) FROM fact_watch_events f
-      WHERE f.event_date = CAST($1 AS DATE) AND f.country = g.country) AS fact_events,
+      WHERE f.event_date = CAST($1 AS DATE) AND f.country = g.country
+        AND f.event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND f.event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY) AS fact_events,
     (SELECT count(*) FROM quarantine q
       WHERE q.event_date = CAST($1 AS DATE) AND q.country = g.country) AS quarantined_events
 FROM dim_geo g

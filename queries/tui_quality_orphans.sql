@@ -5,6 +5,7 @@
 WITH day AS (
     SELECT user_id, show_id, country FROM fact_watch_events
     WHERE event_date = CAST($1 AS DATE)
+      AND event_ts >= CAST(CAST($1 AS DATE) AS TIMESTAMP) AND event_ts < CAST($1 AS DATE) + INTERVAL '1' DAY
 )
 SELECT 'user' AS kind, d.user_id AS id, count(*) AS fact_rows,
        count(DISTINCT d.country) AS countries
