@@ -115,6 +115,24 @@ impl Worker {
     }
 }
 
+/// Stop the worker threads before the explorer returns, on a panic's unwind
+/// too: a query still running while the process exits raced DuckDB's own
+/// teardown and could end the process with a segmentation fault instead of
+/// its exit code. Running queries are interrupted, the queue is closed, and
+/// each thread is joined (an interrupted query returns at once).
+impl Drop for Worker {
+    fn drop(&mut self) {
+        drop(std::mem::replace(&mut self.tx, mpsc::channel().0));
+        lock(&self.shared.wanted).clear();
+        for interrupt in &self.shared.interrupts {
+            interrupt.interrupt();
+        }
+        for handle in self.handles.drain(..) {
+            let _ = handle.join();
+        }
+    }
+}
+
 /// One worker thread: take keys until the UI is gone.
 fn serve(
     i: usize,
