@@ -5,7 +5,7 @@ mod support;
 
 use std::fs;
 
-use support::{assert_one_line_error, run, stderr, stdout};
+use support::{assert_one_line_error, run, run_build, stderr, stdout};
 use tempfile::TempDir;
 
 #[test]
@@ -207,15 +207,7 @@ fn a_build_under_a_small_memory_limit_gives_the_same_warehouse() {
     let mut answers = Vec::new();
     for limit in ["4GB", "64MB"] {
         let wh = dir.path().join(format!("wh-{limit}"));
-        let o = run(&[
-            "build",
-            "--lake",
-            lake.to_str().unwrap(),
-            "--warehouse",
-            wh.to_str().unwrap(),
-            "--memory-limit",
-            limit,
-        ]);
+        let o = run_build(&lake, &wh, &["--memory-limit", limit]);
         assert!(o.status.success(), "{limit}: {}", stderr(&o));
         let summary = stderr(&o);
         let counts = summary

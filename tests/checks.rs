@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use serde_json::Value;
-use support::{copy_dir, run, sql_path, stderr};
+use support::{copy_dir, run, run_build, sql_path, stderr};
 use tempfile::TempDir;
 
 fn ok(args: &[&str]) {
@@ -49,15 +49,8 @@ fn generate(out: &Path, seed: &str, start: &str, days: &str, extra: &[&str]) {
 }
 
 fn build(lake: &Path, wh: &Path, extra: &[&str]) {
-    let mut args = vec![
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ];
-    args.extend_from_slice(extra);
-    ok(&args);
+    let o = run_build(lake, wh, extra);
+    assert!(o.status.success(), "build {extra:?}: {}", stderr(&o));
 }
 
 struct Lake {

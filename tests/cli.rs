@@ -8,8 +8,8 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 use support::{
-    Built, assert_one_line_error, copy_dir, files_under, generate_and_build, run, sql_path, stderr,
-    stdout,
+    Built, assert_one_line_error, copy_dir, files_under, generate_and_build, run, run_build,
+    sql_path, stderr, stdout,
 };
 use tempfile::TempDir;
 
@@ -282,15 +282,8 @@ fn build_writes_a_versioned_warehouse_with_a_manifest() {
 fn rebuild_is_deterministic_and_switches_versions() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
-    let args = [
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ];
-    assert!(run(&args).status.success());
-    assert!(run(&args).status.success());
+    assert!(run_build(&lake, &wh, &[]).status.success());
+    assert!(run_build(&lake, &wh, &[]).status.success());
     assert_eq!(
         std::fs::read_to_string(wh.join("CURRENT")).unwrap().trim(),
         "v000002"
@@ -325,13 +318,7 @@ fn a_second_concurrent_build_fails_clearly() {
     std::fs::create_dir_all(&wh).unwrap();
     let lock = std::fs::File::create(wh.join(".lock")).unwrap();
     lock.try_lock().unwrap();
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake, &wh, &[]);
     assert_one_line_error(&o, &["another build is running"]);
     assert!(!wh.join("CURRENT").exists());
 }
@@ -340,12 +327,8 @@ fn a_second_concurrent_build_fails_clearly() {
 fn a_failed_build_leaves_the_previous_version_live() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
-    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
-    assert!(
-        run(&["build", "--lake", l, "--warehouse", w])
-            .status
-            .success()
-    );
+    let w = wh.to_str().unwrap();
+    assert!(run_build(&lake, &wh, &[]).status.success());
     let date = latest_date(&wh);
     let before = stdout(&run(&[
         "query",
@@ -364,7 +347,7 @@ fn a_failed_build_leaves_the_previous_version_live() {
         "COPY (SELECT * FROM (VALUES (1::BIGINT, 2::BIGINT, DATE '2026-01-01'), (2, 3, DATE '2026-01-01'), (3, 1, DATE '2026-01-01')) t(old_show_id, new_show_id, merge_date)) TO {} (FORMAT parquet)",
         sql_path(&lake.join("show_canonical_map.parquet"))
     ));
-    let o = run(&["build", "--lake", l, "--warehouse", w]);
+    let o = run_build(&lake, &wh, &[]);
     assert_one_line_error(&o, &["cycle", "1, 2, 3"]);
     assert_eq!(
         std::fs::read_to_string(wh.join("CURRENT")).unwrap().trim(),
@@ -394,23 +377,8 @@ fn a_failed_build_leaves_the_previous_version_live() {
 fn partial_rebuild_keeps_other_dates() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
-    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
-    assert!(
-        run(&["build", "--lake", l, "--warehouse", w])
-            .status
-            .success()
-    );
-    let o = run(&[
-        "build",
-        "--lake",
-        l,
-        "--warehouse",
-        w,
-        "--from",
-        "2026-09-10",
-        "--to",
-        "2026-09-11",
-    ]);
+    assert!(run_build(&lake, &wh, &[]).status.success());
+    let o = run_build(&lake, &wh, &["--from", "2026-09-10", "--to", "2026-09-11"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v2 = wh.join("versions/v000002");
     let m: Value =
@@ -434,15 +402,7 @@ fn as_of_sees_only_rows_ingested_by_then() {
     let f = fixture();
     let dir = TempDir::new().unwrap();
     let wh = dir.path().join("wh");
-    let o = run(&[
-        "build",
-        "--lake",
-        f.lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-        "--as-of",
-        "2026-09-10T06:00:00",
-    ]);
+    let o = run_build(&f.lake, &wh, &["--as-of", "2026-09-10T06:00:00"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let m: Value = serde_json::from_str(
         &std::fs::read_to_string(wh.join("versions/v000001/manifest.json")).unwrap(),
@@ -762,17 +722,7 @@ fn bad_arguments_are_one_line_errors() {
 fn build_from_after_to_is_rejected() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-        "--from",
-        "2026-09-12",
-        "--to",
-        "2026-09-10",
-    ]);
+    let o = run_build(&lake, &wh, &["--from", "2026-09-12", "--to", "2026-09-10"]);
     assert_one_line_error(&o, &["--from 2026-09-12 is after --to 2026-09-10"]);
     assert!(!wh.exists());
 }
@@ -783,13 +733,7 @@ fn assert_bad_lake(breaker: impl FnOnce(&Path), needles: &[&str]) {
     let (_d, lake) = lake_copy();
     breaker(&lake);
     let wh = lake.parent().unwrap().join("wh");
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake, &wh, &[]);
     assert_one_line_error(&o, needles);
     assert!(!wh.exists(), "nothing written for {needles:?}");
 }
@@ -805,13 +749,11 @@ fn first_raw_file(lake: &Path) -> PathBuf {
 
 #[test]
 fn missing_lake() {
-    let o = run(&[
-        "build",
-        "--lake",
-        "/nonexistent/lake",
-        "--warehouse",
-        "/tmp/never-written-wh",
-    ]);
+    let o = run_build(
+        Path::new("/nonexistent/lake"),
+        Path::new("/tmp/never-written-wh"),
+        &[],
+    );
     assert_one_line_error(&o, &["/nonexistent/lake", "does not exist"]);
     assert!(!Path::new("/tmp/never-written-wh").exists());
 }
@@ -906,13 +848,7 @@ fn hidden_and_marker_files_are_skipped() {
     std::fs::write(raw.with_file_name("_SUCCESS"), b"").unwrap();
     std::fs::write(raw.with_file_name(".part-00000.parquet.crc"), b"x").unwrap();
     let wh = lake.parent().unwrap().join("wh");
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake, &wh, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -920,17 +856,7 @@ fn hidden_and_marker_files_are_skipped() {
 fn a_warehouse_from_another_schema_version_asks_for_a_rebuild() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
-    assert!(
-        run(&[
-            "build",
-            "--lake",
-            lake.to_str().unwrap(),
-            "--warehouse",
-            wh.to_str().unwrap()
-        ])
-        .status
-        .success()
-    );
+    assert!(run_build(&lake, &wh, &[]).status.success());
     let mf = wh.join("versions/v000001/manifest.json");
     let text = std::fs::read_to_string(&mf)
         .unwrap()
@@ -1070,11 +996,7 @@ fn a_killed_build_leaves_the_previous_version_whole() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
     let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
-    assert!(
-        run(&["build", "--lake", l, "--warehouse", w])
-            .status
-            .success()
-    );
+    assert!(run_build(&lake, &wh, &[]).status.success());
     let date = latest_date(&wh);
     let before = stdout(&run(&[
         "query",
@@ -1112,7 +1034,7 @@ fn a_killed_build_leaves_the_previous_version_whole() {
         ]));
         assert_eq!(before, after, "killed after {delay_ms} ms");
     }
-    let o = run(&["build", "--lake", l, "--warehouse", w]);
+    let o = run_build(&lake, &wh, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let leftovers: Vec<String> = std::fs::read_dir(wh.join("versions"))
         .unwrap()
@@ -1131,8 +1053,8 @@ fn hostile_paths_work() {
     let lake = root.join("my lake");
     let wh = root.join("ware'house");
     copy_dir(&fixture().lake, &lake);
-    let (l, w) = (lake.to_str().unwrap(), wh.to_str().unwrap());
-    let o = run(&["build", "--lake", l, "--warehouse", w]);
+    let w = wh.to_str().unwrap();
+    let o = run_build(&lake, &wh, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run(&[
         "query",
@@ -1170,17 +1092,7 @@ fn hostile_paths_work() {
         "json",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&[
-        "build",
-        "--lake",
-        l,
-        "--warehouse",
-        w,
-        "--from",
-        "2026-09-12",
-        "--to",
-        "2026-09-12",
-    ]);
+    let o = run_build(&lake, &wh, &["--from", "2026-09-12", "--to", "2026-09-12"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
 
@@ -1191,13 +1103,7 @@ fn an_unwritable_warehouse_is_a_clear_error() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh-file");
     std::fs::write(&wh, b"not a folder").unwrap();
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake, &wh, &[]);
     assert_one_line_error(&o, &["cannot create warehouse folder", "wh-file"]);
     assert_eq!(std::fs::read(&wh).unwrap(), b"not a folder");
 }

@@ -31,7 +31,7 @@ use parquet::arrow::{ArrowWriter, arrow_writer::ArrowWriterOptions};
 use parquet::schema::{parser::parse_message_type, types::SchemaDescriptor};
 use serde_json::Value;
 use support::tmux::{Tmux, shell_quote};
-use support::{assert_one_line_error, files_under, run, stderr, stdout};
+use support::{assert_one_line_error, files_under, run, run_build, stderr, stdout};
 use tempfile::TempDir;
 
 // ------------------------------------------------------------ lake writer
@@ -389,13 +389,7 @@ fn build(lake: &Lake) -> Built {
     let lake_dir = dir.path().join("lake");
     let wh = dir.path().join("wh");
     lake.write(&lake_dir);
-    let o = run(&[
-        "build",
-        "--lake",
-        lake_dir.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake_dir, &wh, &[]);
     assert_clean(&o, "build");
     assert!(o.status.success(), "build: {}", stderr(&o));
     Built { _dir: dir, wh }
@@ -1044,13 +1038,7 @@ fn an_unsigned_64_bit_column_is_refused() {
     let file = lake.join("raw_watch_events/dt=2026-01-18/unsigned.parquet");
     write_table(&file, RAW_U64, &[r]);
     let wh = dir.path().join("wh");
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake, &wh, &[]);
     assert_one_line_error(&o, &["unsigned.parquet", "user_id", "UInt64"]);
     assert!(!wh.exists());
 }
@@ -1103,13 +1091,7 @@ fn unknown_keys_and_extreme_numbers() {
             &wide,
         );
         let wh = dir.path().join("wh");
-        let o = run(&[
-            "build",
-            "--lake",
-            lake_dir.to_str().unwrap(),
-            "--warehouse",
-            wh.to_str().unwrap(),
-        ]);
+        let o = run_build(&lake_dir, &wh, &[]);
         assert_clean(&o, "build");
         assert!(o.status.success(), "build: {}", stderr(&o));
         Built { _dir: dir, wh }

@@ -25,6 +25,19 @@ pub fn run(args: &[&str]) -> Output {
     top10().args(args).output().unwrap()
 }
 
+/// `top10 build --lake LAKE --warehouse WH [extra…]`.
+pub fn run_build(lake: &Path, wh: &Path, extra: &[&str]) -> Output {
+    top10()
+        .arg("build")
+        .arg("--lake")
+        .arg(lake)
+        .arg("--warehouse")
+        .arg(wh)
+        .args(extra)
+        .output()
+        .unwrap()
+}
+
 pub fn stdout(o: &Output) -> String {
     String::from_utf8_lossy(&o.stdout).into_owned()
 }
@@ -104,13 +117,7 @@ pub fn generate_and_build(args: &[&str]) -> Built {
     gen_args.extend_from_slice(args);
     let o = run(&gen_args);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&[
-        "build",
-        "--lake",
-        lake.to_str().unwrap(),
-        "--warehouse",
-        wh.to_str().unwrap(),
-    ]);
+    let o = run_build(&lake, &wh, &[]);
     assert!(o.status.success(), "{}", stderr(&o));
     Built {
         _dir: dir,
