@@ -295,7 +295,7 @@ fn run(
     stage(timings, progress, "aggregate", || {
         let rows = rows_by_dt(&conn, files)?;
         let max_rows = opts.batch_rows.unwrap_or(batches::max_rows(memory_mib));
-        let batches = batches::plan(&rows, max_rows.max(1));
+        let batches = batches::plan(&rows, max_rows);
         for b in batches
             .iter()
             .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
