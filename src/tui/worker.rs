@@ -12,7 +12,7 @@ use std::collections::HashSet;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use anyhow::Result;
 use duckdb::{InterruptHandle, ToSql};
@@ -118,20 +118,32 @@ impl Worker {
 /// Stop the worker threads before the explorer returns, on a panic's unwind
 /// too: a query still running while the process exits raced DuckDB's own
 /// teardown and could end the process with a segmentation fault instead of
-/// its exit code. Running queries are interrupted, the queue is closed, and
-/// each thread is joined (an interrupted query returns at once).
+/// its exit code. The queue is closed and running queries are interrupted
+/// until every thread has stopped: an interrupt only reaches the query
+/// running at that moment, and a key runs several in turn (the quality
+/// checks), so a single interrupt once let the next check run on and quit
+/// took 1.7 s. A thread still busy after [`STOP_WAIT`] (a rebuild for `c`
+/// runs on a connection of its own) is left behind rather than keep the
+/// user waiting.
 impl Drop for Worker {
     fn drop(&mut self) {
         drop(std::mem::replace(&mut self.tx, mpsc::channel().0));
         lock(&self.shared.wanted).clear();
-        for interrupt in &self.shared.interrupts {
-            interrupt.interrupt();
+        let deadline = Instant::now() + STOP_WAIT;
+        while self.handles.iter().any(|h| !h.is_finished()) && Instant::now() < deadline {
+            for interrupt in &self.shared.interrupts {
+                interrupt.interrupt();
+            }
+            thread::sleep(Duration::from_millis(5));
         }
-        for handle in self.handles.drain(..) {
+        for handle in self.handles.drain(..).filter(JoinHandle::is_finished) {
             let _ = handle.join();
         }
     }
 }
+
+/// How long quitting waits for the worker threads to stop.
+const STOP_WAIT: Duration = Duration::from_secs(2);
 
 /// One worker thread: take keys until the UI is gone.
 fn serve(
