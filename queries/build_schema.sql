@@ -40,6 +40,9 @@ CREATE TEMP MACRO rejection(event_id, user_id, show_id, country, event_ts, watch
         WHEN NOT known_country
             THEN 'unknown_country'
     END;
+-- The contested events: the hashes of the event ids delivered more than
+-- once, found by pipeline/contested.rs from build_event_hashes.sql.
+CREATE TEMP TABLE contested (h UBIGINT);
 -- The aggregate per (event_date, country, canonical show), filled one batch
 -- of event dates at a time by build_base.sql.
 CREATE TEMP TABLE base (

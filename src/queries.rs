@@ -33,10 +33,11 @@ sql!(
     BUILD_LOAD_CONTENT_RESTRICTIONS,
     "build_load_content_restrictions"
 );
+sql!(BUILD_READ_DIMENSION, "build_read_dimension");
 sql!(CANONICAL_CONFLICTS, "canonical_conflicts");
 sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
-sql!(BUILD_FLAG, "build_flag");
+sql!(BUILD_EVENT_HASHES, "build_event_hashes");
 sql!(BUILD_VERSIONS, "build_versions");
 sql!(BUILD_BASE, "build_base");
 sql!(FACT_SEGMENT, "fact_segment");

@@ -865,6 +865,86 @@ fn strings_that_are_not_utf8() {
     explore(&b.wh);
 }
 
+/// A dimension file whose columns already have the SPEC's types is kept in
+/// the version byte for byte (copied, not decoded and written again); one
+/// with other integer types is written anew with the SPEC's types, the
+/// same values.
+#[test]
+fn dimension_snapshots_are_copied_or_converted() {
+    const SHOWS_NARROW_WIDE: Columns = &[
+        ("show_id", K::I32),
+        ("title", K::Str),
+        ("genre", K::Str),
+        ("is_original", K::Bool),
+        ("release_date", K::Date),
+        ("maturity_rating", K::Str),
+        ("runtime_minutes", K::I64),
+    ];
+    let lake = Lake::base();
+    let dir = TempDir::new().unwrap();
+    let lake_dir = dir.path().join("lake");
+    lake.write(&lake_dir);
+    write_table(
+        &lake_dir.join("dim_shows.parquet"),
+        SHOWS_NARROW_WIDE,
+        &lake.shows,
+    );
+    let wh = dir.path().join("wh");
+    let o = run_build(&lake_dir, &wh, &[]);
+    assert!(o.status.success(), "build: {}", stderr(&o));
+    let version = wh
+        .join("versions")
+        .join(manifest(&wh)["version"].as_str().unwrap());
+    for dim in [
+        "dim_users",
+        "dim_geo",
+        "show_canonical_map",
+        "content_restrictions",
+    ] {
+        let name = format!("{dim}.parquet");
+        assert_eq!(
+            fs::read(version.join(&name)).unwrap(),
+            fs::read(lake_dir.join(&name)).unwrap(),
+            "{dim} kept as it is"
+        );
+    }
+    let conn = duckdb::Connection::open_in_memory().unwrap();
+    let snapshot = version.join("dim_shows.parquet");
+    let types: Vec<(String, String)> = conn
+        .prepare("SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM read_parquet(?))")
+        .unwrap()
+        .query_map([snapshot.to_str().unwrap()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<duckdb::Result<_>>()
+        .unwrap();
+    let types: Vec<(&str, &str)> = types
+        .iter()
+        .map(|(n, t)| (n.as_str(), t.as_str()))
+        .collect();
+    assert_eq!(
+        types,
+        [
+            ("show_id", "BIGINT"),
+            ("title", "VARCHAR"),
+            ("genre", "VARCHAR"),
+            ("is_original", "BOOLEAN"),
+            ("release_date", "DATE"),
+            ("maturity_rating", "VARCHAR"),
+            ("runtime_minutes", "INTEGER"),
+        ]
+    );
+    let (rows, minutes): (i64, i64) = conn
+        .query_row(
+            "SELECT count(*), sum(runtime_minutes) FROM read_parquet(?)",
+            [snapshot.to_str().unwrap()],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((rows, minutes), (12, 12 * 45));
+    let (top, _, _) = every_command(&wh, LAST_DATE, "US", 3);
+    assert!(titles(&top).iter().any(|t| t == "Show 3"), "{top}");
+}
+
 /// Strings of a megabyte in every raw string column and in a title.
 #[test]
 fn megabyte_strings() {

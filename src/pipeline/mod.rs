@@ -11,6 +11,8 @@
 //! Nothing is visible to readers until the version is committed.
 
 pub mod batches;
+pub mod contested;
+pub mod dimensions;
 pub mod fact;
 pub mod manifest;
 
@@ -224,28 +226,8 @@ fn run(
         Ok(())
     })?;
 
-    // Each dimension is written straight to its snapshot in the version and
-    // read from there: never held in memory, where dim_users alone took a
-    // gigabyte of the 1.5 GB limit at 20 million users.
     stage(timings, progress, "load_dimensions", || {
-        for dim in DIMENSIONS {
-            let sql = queries::dimension_loader(dim.name).expect("every dimension has a loader");
-            let path = lake.dim(dim.name);
-            let snapshot = db::path_literal(&staging.join(format!("{}.parquet", dim.name)));
-            let copy = format!(
-                "COPY ({}) TO {snapshot} (FORMAT parquet, COMPRESSION zstd)",
-                sql.text
-            );
-            crate::lake::repair::read_repairing(&path, &staging.join("_tmp"), |p| {
-                conn.execute(&copy, params![p.to_string_lossy()])
-            })
-            .with_context(|| format!("reading {}", path.display()))?;
-            conn.execute_batch(&format!(
-                "CREATE TEMP VIEW {} AS SELECT * FROM read_parquet({snapshot});",
-                dim.name
-            ))?;
-        }
-        Ok(())
+        dimensions::snapshot(&conn, lake, staging)
     })?;
 
     stage(timings, progress, "canonical_map", || {
@@ -258,7 +240,7 @@ fn run(
     // at one by one; the rest are scanned twice, once for their event ids
     // and once into the aggregate.
     stage(timings, progress, "dedup", || {
-        exec(&conn, queries::BUILD_FLAG)?;
+        contested::find(&conn, counts.raw_rows_read, memory_mib << 20)?;
         exec(&conn, queries::BUILD_VERSIONS)?;
         counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
         Ok(())

@@ -1,0 +1,98 @@
+//! The dimension snapshots of a version: each lake dimension file with the
+//! SPEC's column types, in the version as `<name>.parquet`, and a view of
+//! that name over it for the build's queries. Never held in DuckDB's memory,
+//! where dim_users alone took a gigabyte of the 1.5 GB limit at 20 million
+//! users.
+//!
+//! A lake file whose columns already have the loader's names and types, in
+//! its order, and whose every value DuckDB reads, is copied as it is: the
+//! loader would write the same values. That costs 0.1 s for dim_users at
+//! 2 million users, where decoding and encoding it again took 0.4 s (and
+//! 4.8 s of the 8.6 s one-day rebuild of the 100 M lake: docs/benchmarks.md).
+//! Any other file goes through its loader (`queries/build_load_*.sql`), which
+//! casts the columns, and is written anew; from a repaired copy when DuckDB
+//! refuses its strings (`lake::repair`).
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use duckdb::{Connection, params};
+
+use crate::db;
+use crate::lake::{DIMENSIONS, Lake};
+use crate::queries::{self, Sql};
+
+/// Write every dimension's snapshot into `staging` and define its view.
+pub fn snapshot(conn: &Connection, lake: &Lake, staging: &Path) -> Result<()> {
+    for dim in DIMENSIONS {
+        let loader = queries::dimension_loader(dim.name).expect("every dimension has a loader");
+        let source = lake.dim(dim.name);
+        let snapshot = staging.join(format!("{}.parquet", dim.name));
+        if !copied_as_is(conn, loader, &source, &snapshot)? {
+            rewrite(conn, loader, &source, &snapshot, staging)?;
+        }
+        conn.execute_batch(&format!(
+            "CREATE TEMP VIEW {} AS SELECT * FROM read_parquet({});",
+            dim.name,
+            db::path_literal(&snapshot)
+        ))?;
+    }
+    Ok(())
+}
+
+/// Copy `source` to `snapshot`, and keep the copy when it already is what
+/// `loader` would write. The copy is what is checked, so a lake file
+/// replaced meanwhile cannot slip in unchecked.
+fn copied_as_is(conn: &Connection, loader: Sql, source: &Path, snapshot: &Path) -> Result<bool> {
+    fs::copy(source, snapshot).with_context(|| format!("copying {}", source.display()))?;
+    // Any error here (a damaged file, strings DuckDB refuses) sends the file
+    // through the loader, which reports it or repairs it.
+    if matches_loader(conn, loader, snapshot).unwrap_or(false) {
+        return Ok(true);
+    }
+    fs::remove_file(snapshot).with_context(|| format!("removing {}", snapshot.display()))?;
+    Ok(false)
+}
+
+/// Whether `file` has exactly the columns `loader` makes of it (names and
+/// types, in order), and DuckDB reads every value of it.
+fn matches_loader(conn: &Connection, loader: Sql, file: &Path) -> Result<bool> {
+    let path = file.to_string_lossy();
+    let columns = |sql: &str| -> Result<Vec<(String, String)>> {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM ({sql}\n) LIMIT 0"))?;
+        let arrow = stmt.query_arrow(params![path])?;
+        Ok(arrow
+            .get_schema()
+            .fields()
+            .iter()
+            .map(|f| (f.name().clone(), f.data_type().to_string()))
+            .collect())
+    };
+    if columns("SELECT * FROM read_parquet($1)")? != columns(loader.text)? {
+        return Ok(false);
+    }
+    conn.prepare(queries::BUILD_READ_DIMENSION.text)?
+        .query_row(params![path], |_| Ok(()))?;
+    Ok(true)
+}
+
+/// Write `loader`'s rows of `source` to `snapshot`.
+fn rewrite(
+    conn: &Connection,
+    loader: Sql,
+    source: &Path,
+    snapshot: &Path,
+    staging: &Path,
+) -> Result<()> {
+    let copy = format!(
+        "COPY ({}) TO {} (FORMAT parquet, COMPRESSION zstd)",
+        loader.text,
+        db::path_literal(snapshot)
+    );
+    crate::lake::repair::read_repairing(source, &staging.join("_tmp"), |p| {
+        conn.execute(&copy, params![p.to_string_lossy()])
+    })
+    .with_context(|| format!("reading {}", source.display()))?;
+    Ok(())
+}
