@@ -40,9 +40,12 @@ CREATE TEMP MACRO rejection(event_id, user_id, show_id, country, event_ts, watch
         WHEN NOT known_country
             THEN 'unknown_country'
     END;
--- The contested events: the hashes of the event ids delivered more than
--- once, found by pipeline/contested.rs from build_event_hashes.sql.
+-- Hashes seen more than once, filled by pipeline/repeats.rs: of the event
+-- ids delivered more than once (build_event_hashes.sql), and of the
+-- (date, country, show, user) keys of the aggregate's batch with more than
+-- one fact (build_viewer_hashes.sql).
 CREATE TEMP TABLE contested (h UBIGINT);
+CREATE TEMP TABLE repeated_viewers (h UBIGINT);
 -- The aggregate per (event_date, country, canonical show), filled one batch
 -- of event dates at a time by build_base.sql.
 CREATE TEMP TABLE base (

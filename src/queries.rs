@@ -39,6 +39,8 @@ sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
 sql!(BUILD_EVENT_HASHES, "build_event_hashes");
 sql!(BUILD_VERSIONS, "build_versions");
+sql!(BUILD_FACTS, "build_facts");
+sql!(BUILD_VIEWER_HASHES, "build_viewer_hashes");
 sql!(BUILD_BASE, "build_base");
 sql!(FACT_SEGMENT, "fact_segment");
 sql!(BUILD_AGG, "build_agg");

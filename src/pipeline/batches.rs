@@ -33,6 +33,18 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// The landing rows of the batch's landing dates in `rows_by_dt`: about
+    /// the rows it aggregates.
+    pub fn rows(&self, rows_by_dt: &BTreeMap<NaiveDate, u64>) -> u64 {
+        rows_by_dt
+            .iter()
+            .filter(|(dt, _)| {
+                self.from.is_none_or(|f| **dt >= f) && self.to.is_none_or(|t| **dt <= t)
+            })
+            .map(|(_, n)| n)
+            .sum()
+    }
+
     /// Whether any date of the batch is in `from..=to`.
     pub fn meets(&self, from: NaiveDate, to: NaiveDate) -> bool {
         self.from.is_none_or(|f| f <= to) && self.to.is_none_or(|t| t >= from)

@@ -11,10 +11,10 @@
 //! Nothing is visible to readers until the version is committed.
 
 pub mod batches;
-pub mod contested;
 pub mod dimensions;
 pub mod fact;
 pub mod manifest;
+pub mod repeats;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -240,7 +240,13 @@ fn run(
     // at one by one; the rest are scanned twice, once for their event ids
     // and once into the aggregate.
     stage(timings, progress, "dedup", || {
-        contested::find(&conn, counts.raw_rows_read, memory_mib << 20)?;
+        repeats::find(
+            &conn,
+            queries::BUILD_EVENT_HASHES,
+            "contested",
+            counts.raw_rows_read,
+            memory_mib << 20,
+        )?;
         exec(&conn, queries::BUILD_VERSIONS)?;
         counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
         Ok(())
@@ -278,12 +284,20 @@ fn run(
         let rows = rows_by_dt(&conn, files)?;
         let max_rows = opts.batch_rows.unwrap_or(batches::max_rows(memory_mib));
         let batches = batches::plan(&rows, max_rows);
+        exec(&conn, queries::BUILD_FACTS)?;
         for b in batches
             .iter()
             .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
         {
             set_date(&conn, "batch_from", b.from)?;
             set_date(&conn, "batch_to", b.to)?;
+            repeats::find(
+                &conn,
+                queries::BUILD_VIEWER_HASHES,
+                "repeated_viewers",
+                b.rows(&rows),
+                memory_mib << 20,
+            )?;
             exec(&conn, queries::BUILD_BASE)?;
         }
         let c = count_row(&conn, queries::COUNT_FACT)?;

@@ -1,47 +1,63 @@
-//! The contested events (SPEC §2.1 must choose a version): the event ids
-//! delivered more than once, by the 64-bit hash of the id.
+//! Hashes seen more than once, found outside SQL: the one primitive the
+//! build does in Rust, used twice.
 //!
-//! DuckDB hashes every landing row's event_id (`queries/build_event_hashes.sql`)
-//! and streams the hashes here as Arrow batches. They are spread into 256
-//! buckets by their top byte as they arrive, the buckets are sorted on both
-//! cores, and a hash equal to its neighbour is contested. The contested
-//! hashes go back to DuckDB as the table `contested`, which
-//! `build_versions.sql` reads. Two ids that share a hash are both treated as
-//! contested, which only costs `build_versions.sql` a little more work: it
-//! partitions by the id itself, so the outcome is exact.
+//! - **Contested events** (SPEC §2.1 must choose a version): the event ids
+//!   delivered more than once, from `queries/build_event_hashes.sql`, into
+//!   the table `contested` that `build_versions.sql` reads.
+//! - **Repeated viewers** (SPEC §2.5 counts distinct viewers): the (date,
+//!   country, show, user) keys with more than one fact, from
+//!   `queries/build_viewer_hashes.sql`, into `repeated_viewers`, so that
+//!   `build_base.sql` counts distinct users only among their rows.
 //!
-//! Why not in SQL: DuckDB finds the same hashes with a GROUP BY (a hash
-//! table of every id, 0.9-1.4 s at 10 million events) or a sort of every
-//! hash (0.8-0.9 s); here it costs 0.5 s, most of it DuckDB's scan
-//! (docs/benchmarks.md). On an engine without this step, the GROUP BY in
-//! `build_event_hashes.sql`'s comment is the portable form (docs/scaling.md).
+//! DuckDB computes a 64-bit hash per row and streams the hashes here as
+//! Arrow batches. They are spread into 256 buckets by their top byte as they
+//! arrive, the buckets are sorted on both cores, and a hash equal to its
+//! neighbour is repeated. Two different values that share a hash are both
+//! reported, which costs the SQL that reads the table a little more work and
+//! never a wrong answer: it compares the values themselves.
+//!
+//! Why not in SQL: the standard form is `GROUP BY h HAVING count(*) > 1`,
+//! a hash table as large as the rows. DuckDB takes 0.9-1.4 s for it on the
+//! event ids of the 10 M lake, and 0.8-0.9 s sorting the hashes instead;
+//! this takes 0.5 s, most of it DuckDB's scan (docs/benchmarks.md). On an
+//! engine without this step, that GROUP BY is the portable form
+//! (docs/scaling.md).
 //!
 //! The hashes take 8 bytes a row outside DuckDB's memory limit, so the
 //! rows are read in as many passes over ranges of hashes as keep them within
-//! that limit: one pass up to about 190 million events at the default 1.5 GB.
+//! that limit: one pass up to about 190 million rows at the default 1.5 GB.
 
 use anyhow::{Context, Result};
 use arrow::array::{Array, UInt64Array};
 use duckdb::{Connection, params};
 use rayon::prelude::*;
 
-use crate::queries;
+use crate::queries::Sql;
 
 /// Buckets by the top byte of the hash: each small enough to sort in cache.
 const BUCKETS: usize = 256;
 
-/// Find the contested hashes among the rows of `landing_rows`
-/// (`rows` of them, an estimate for sizing) and insert them into the table
-/// `contested`, holding at most `budget_bytes` of hashes at a time.
-/// Returns how many hashes are contested.
-pub fn find(conn: &Connection, rows: u64, budget_bytes: u64) -> Result<u64> {
+/// Run `hashes` (a query of one UBIGINT column whose rows lie in the
+/// hash range `$1..=$2`) over about `rows` rows, holding at most
+/// `budget_bytes` of hashes at a time, and make `table` (one UBIGINT
+/// column, `h`) hold exactly the hashes seen more than once. Returns how
+/// many there are.
+pub fn find(
+    conn: &Connection,
+    hashes: Sql,
+    table: &str,
+    rows: u64,
+    budget_bytes: u64,
+) -> Result<u64> {
+    conn.execute_batch(&format!("DELETE FROM {table};"))?;
     let mut found = 0;
     for (lo, hi) in ranges(passes(rows, budget_bytes)) {
-        let buckets = read_hashes(conn, lo, hi, rows)?;
-        let contested = repeats(buckets);
-        found += contested.len() as u64;
-        let mut app = conn.appender("contested")?;
-        app.append_rows(contested.iter().map(|h| [*h]))?;
+        let buckets = read_hashes(conn, hashes, lo, hi, rows)
+            .with_context(|| format!("pipeline stage {}", hashes.name))?;
+        let repeated = repeats(buckets);
+        found += repeated.len() as u64;
+        let mut app = conn.appender(table)?;
+        app.append_rows(repeated.iter().map(|h| [*h]))?;
         app.flush()?;
     }
     Ok(found)
@@ -62,9 +78,14 @@ fn ranges(n: u64) -> Vec<(u64, u64)> {
         .collect()
 }
 
-/// The hashes of the rows whose hash lies in `lo..=hi`, bucketed by their
-/// top byte.
-fn read_hashes(conn: &Connection, lo: u64, hi: u64, rows: u64) -> Result<Vec<Vec<u64>>> {
+/// The hashes `hashes` yields in `lo..=hi`, bucketed by their top byte.
+fn read_hashes(
+    conn: &Connection,
+    hashes: Sql,
+    lo: u64,
+    hi: u64,
+    rows: u64,
+) -> Result<Vec<Vec<u64>>> {
     // Room for a bucket's share of the rows and a tenth more, in the
     // buckets this pass can fill.
     let per_bucket = (rows as usize / BUCKETS) * 11 / 10;
@@ -72,14 +93,14 @@ fn read_hashes(conn: &Connection, lo: u64, hi: u64, rows: u64) -> Result<Vec<Vec
     let mut buckets: Vec<Vec<u64>> = (0..BUCKETS)
         .map(|b| Vec::with_capacity(if filled.contains(&b) { per_bucket } else { 0 }))
         .collect();
-    let mut stmt = conn.prepare(queries::BUILD_EVENT_HASHES.text)?;
+    let mut stmt = conn.prepare(hashes.text)?;
     for batch in stmt.stream_arrow(params![lo, hi])? {
-        let batch = batch.context("reading the event ids' hashes")?;
+        let batch = batch?;
         let column = batch
             .column(0)
             .as_any()
             .downcast_ref::<UInt64Array>()
-            .context("the event ids' hashes are not UBIGINT")?;
+            .context("the hashes are not UBIGINT")?;
         for &h in column.values() {
             buckets[(h >> 56) as usize].push(h);
         }
@@ -141,20 +162,21 @@ mod tests {
         assert_eq!(r, vec![5, u64::MAX]);
     }
 
-    /// The whole step on DuckDB, in one pass and in several: the same ids.
+    /// The whole step on DuckDB, in one pass and in several: the same hashes
+    /// as SQL's GROUP BY … HAVING.
     #[test]
     fn finds_the_ids_delivered_twice_in_any_number_of_passes() {
         let conn = Connection::open_in_memory().unwrap();
         conn.execute_batch(
             "CREATE TEMP TABLE contested (h UBIGINT);
-             CREATE TEMP TABLE landing_rows AS
+             CREATE TEMP TABLE ids AS
              SELECT CASE WHEN i % 10 = 0 THEN NULL ELSE 'e' || (i % 700) END AS event_id
              FROM range(1000) t(i);",
         )
         .unwrap();
         let expected: Vec<u64> = conn
             .prepare(
-                "SELECT hash(event_id) FROM landing_rows WHERE event_id IS NOT NULL
+                "SELECT hash(event_id) FROM ids WHERE event_id IS NOT NULL
                  GROUP BY ALL HAVING count(*) > 1 ORDER BY 1",
             )
             .unwrap()
@@ -163,9 +185,16 @@ mod tests {
             .collect::<duckdb::Result<_>>()
             .unwrap();
         assert_eq!(expected.len(), 270);
+        let hashes = Sql {
+            name: "test_hashes",
+            text: "SELECT h FROM (SELECT hash(event_id) AS h FROM ids WHERE event_id IS NOT NULL)
+                   WHERE h BETWEEN $1 AND $2",
+        };
+        // Left over from an earlier run: replaced.
+        conn.execute_batch("INSERT INTO contested VALUES (1), (2)")
+            .unwrap();
         for budget in [1 << 20, 800, 80] {
-            conn.execute_batch("DELETE FROM contested").unwrap();
-            assert_eq!(find(&conn, 1000, budget).unwrap(), 270);
+            assert_eq!(find(&conn, hashes, "contested", 1000, budget).unwrap(), 270);
             let got: Vec<u64> = conn
                 .prepare("SELECT h FROM contested ORDER BY h")
                 .unwrap()
