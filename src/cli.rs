@@ -119,7 +119,7 @@ pub struct BuildArgs {
     pub memory_limit: u64,
     /// The most landing rows the aggregate takes in one batch of event
     /// dates; fewer use less memory and scan more [default: from
-    /// --memory-limit, 10 million rows a GiB].
+    /// --memory-limit, about 90 million rows a GiB].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_rows: Option<u64>,
 }

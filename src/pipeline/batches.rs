@@ -1,14 +1,15 @@
-//! The aggregate's batches of event dates, so its memory is bounded by the
-//! memory limit and not by the size of the lake.
-//!
-//! The aggregate (`build_base.sql`) first sums per (event date, country,
-//! show, user): about one hash-table entry per fact row. DuckDB spills that
-//! table to disk beyond the memory limit, but at 100 million events the
-//! spilled aggregate still ran out of memory at 1.5 GB (docs/benchmarks.md).
-//! Every group belongs to one event date, so the aggregate runs once per
-//! batch of consecutive event dates, each small enough to fit, and the
-//! batches' rows are simply appended. The landing files' row groups carry
-//! `event_ts` statistics, so a batch reads little beyond its own dates.
+//! The aggregate (`build_facts.sql`, `build_viewer_hashes.sql`,
+//! `build_base.sql`) holds, per row of its input, the row's 8-byte (date,
+//! country, show, user) hash in Rust (`pipeline::repeats`) and, in DuckDB,
+//! the row's share of the deletes it anti-joins. Every group belongs to one
+//! event date, so the aggregate can run once per batch of consecutive event
+//! dates, each small enough to fit, and the batches' rows are simply
+//! appended. That keeps its memory bounded by the memory limit and not by
+//! the size of the lake. Batches cost time, though: each scans the landing
+//! row groups whose `event_ts` range meets its dates, and late events widen
+//! those ranges, so at 100 M events eight batches read about three times
+//! the data of one (docs/benchmarks.md). So batches are as large as the
+//! limit allows.
 //!
 //! Batches are planned from the row counts in the landing files' footers,
 //! by landing date (an event lands on or soon after its event date). The
@@ -19,11 +20,12 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 
-/// What one batch row costs the per-user aggregate, in bytes: its key
-/// (date, country, show, user), the sums and the hash table's overhead,
-/// with room to spare. Measured: a 10.7-million-row batch peaked at
-/// 1.17 GB RSS under a 1.5 GB limit, 14.5-million-row batches at 1.54 GB.
-pub const BYTES_PER_ROW: u64 = 100;
+/// What one batch row costs the aggregate, in bytes: its 8-byte hash and a
+/// tenth of slack in Rust, and its share of the deletes and keys in DuckDB,
+/// with room to spare. Measured: the 106.7-million-row lake in one batch
+/// peaked at 1.87 GB RSS under a 1.5 GB limit. Until session 5 the aggregate kept one hash-table
+/// entry per (date, country, show, user) and a row cost 100 bytes.
+pub const BYTES_PER_ROW: u64 = 12;
 
 /// An inclusive range of event dates; `None` is unbounded on that side.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -162,7 +164,7 @@ mod tests {
 
     #[test]
     fn the_limit_scales_with_memory() {
-        assert_eq!(max_rows(1536), 16_106_127);
+        assert_eq!(max_rows(1536), 134_217_728);
         assert_eq!(max_rows(0), 1);
     }
 }
