@@ -5,9 +5,9 @@
 //!   delivered more than once, from `queries/build_event_hashes.sql`, into
 //!   the table `contested` that `build_versions.sql` reads.
 //! - **Repeated viewers** (SPEC §2.5 counts distinct viewers): the (date,
-//!   country, show, user) keys with more than one fact, from
+//!   country, show, user) pairs of more than one fact, from
 //!   `queries/build_viewer_hashes.sql`, into `repeated_viewers`, so that
-//!   `build_base.sql` counts distinct users only among their rows.
+//!   `build_base.sql` keeps users apart only for them.
 //!
 //! DuckDB computes a 64-bit hash per row and streams the hashes here as
 //! Arrow batches. They are spread into 256 buckets by their top byte as they
