@@ -3,8 +3,8 @@
 -- ids, ranking or lineage tables. Distinct viewers are counted by a GROUP
 -- BY per user, then a count: in one scan, cheaper than COUNT(DISTINCT).
 -- (The build itself counts them with the repeated (key, user) hashes found
--- in Rust, which takes three passes: docs/benchmarks.md compares that
--- too.) The build's time is reported as a ratio to this. Written to one
+-- in Rust, which takes two passes: the floor-method benchmark,
+-- bench_floor_method.sql, measures that.) The build's time is reported as a ratio to this. Written to one
 -- Parquet file.
 SELECT
     event_date,

@@ -7,7 +7,8 @@ SELECT event_date, country, show_id,
        CAST(sum(CASE WHEN user_id IS NULL THEN events ELSE 1 END) AS BIGINT) AS viewers
 FROM (
     SELECT event_date, country, show_id,
-           CASE WHEN hash(event_date, country, show_id, user_id) IN (SELECT h FROM repeated_viewers)
+           CASE WHEN viewer_pair_hash(event_date, country, show_id, user_id)
+                     IN (SELECT h FROM repeated_viewers)
                 THEN user_id END AS user_id,
            sum(watch_seconds) AS watch_seconds,
            count(*) AS events

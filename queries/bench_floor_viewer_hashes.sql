@@ -3,5 +3,5 @@
 -- build_viewer_hashes.sql hashes the facts; pipeline/repeats.rs keeps those
 -- seen more than once in repeated_viewers.
 SELECT h
-FROM (SELECT hash(event_date, country, show_id, user_id) AS h FROM floor_rows)
+FROM (SELECT viewer_pair_hash(event_date, country, show_id, user_id) AS h FROM floor_rows)
 WHERE h BETWEEN $1 AND $2

@@ -11,9 +11,10 @@
 -- first GROUP BY keeps the user only for them and puts every other fact of
 -- the key in one group (user NULL) whose facts are one viewer each. That is
 -- about one group per key instead of one per fact. A hash shared by two
--- pairs only keeps users apart that needed no keeping. Measured at 10 M
--- events: 1.5 s with the hashes, where a GROUP BY per user and then per key
--- took 2.4 s and COUNT(DISTINCT user_id) more (docs/benchmarks.md).
+-- pairs only keeps users apart that needed no keeping. The user NULL marks
+-- that group: a fact's user_id is never NULL (build_versions.sql
+-- quarantines such rows). The aggregate stage at 10 M events: 2.2 s, where
+-- a GROUP BY per user and then per key made it 3.4 s (docs/benchmarks.md).
 INSERT INTO base
 SELECT event_date, country, show_id,
        CAST(sum(watch_seconds) AS BIGINT) AS total_watch_seconds,
@@ -22,7 +23,8 @@ SELECT event_date, country, show_id,
        CAST(sum(merged_events) AS BIGINT) AS merged_events
 FROM (
     SELECT event_date, country, show_id,
-           CASE WHEN hash(event_date, country, show_id, user_id) IN (SELECT h FROM repeated_viewers)
+           CASE WHEN viewer_pair_hash(event_date, country, show_id, user_id)
+                     IN (SELECT h FROM repeated_viewers)
                 THEN user_id END AS user_id,
            sum(watch_seconds) AS watch_seconds,
            count(*) AS events,

@@ -1,6 +1,7 @@
 -- SPEC §2.1 deduplication and §2.2 validation, row by row only where it can
--- matter: every version of a contested event (build_flag.sql) and every row
--- that fails validation. Any other row — about 97 % — arrived once and is
+-- matter: every version of a contested event (table `contested`,
+-- pipeline/repeats.rs) and every row that fails validation. Any other
+-- row — about 97 % — arrived once and is
 -- valid: it is a fact as it stands. A row with a NULL event_id is an event
 -- of its own (it cannot be matched), as is an invalid row of an event that
 -- is not contested. Per event_id, versions are ordered latest

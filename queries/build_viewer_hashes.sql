@@ -5,5 +5,5 @@
 -- of. In standard SQL:
 --   SELECT h FROM (...) GROUP BY h HAVING count(*) > 1
 SELECT h
-FROM (SELECT hash(event_date, country, show_id, user_id) AS h FROM batch_facts)
+FROM (SELECT viewer_pair_hash(event_date, country, show_id, user_id) AS h FROM batch_facts)
 WHERE h BETWEEN $1 AND $2

@@ -188,7 +188,7 @@ fn floor(layout: &Layout) -> Result<Value> {
 }
 
 /// The floor again, with distinct viewers counted as the build counts them
-/// (`pipeline::repeats`, then `build_base.sql`'s two passes), not in one
+/// (`pipeline::repeats`, then `build_base.sql`'s `GROUP BY`), not in one
 /// scan: no deduplication, validation, canonical ids or ranking. Where the
 /// build's method is cheaper than the one-scan floor, this is the least the
 /// build's own aggregate can cost, so the ratio to it is the stricter one.

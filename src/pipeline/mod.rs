@@ -237,8 +237,9 @@ fn run(
     // No working copy of the events: `landing_rows` and `raw` are views over
     // the landing files, and the fact is never written (see `fact`). Only
     // the rows that can lose or be quarantined — a few percent — are looked
-    // at one by one; the rest are scanned twice, once for their event ids
-    // and once into the aggregate.
+    // at one by one; the landing files are scanned four times: for the
+    // event ids' hashes, for the rows to look at, and twice in the
+    // aggregate (the (key, user) hashes, then the sums).
     stage(timings, progress, "dedup", || {
         repeats::find(
             &conn,

@@ -23,9 +23,13 @@
 //! engine without this step, that GROUP BY is the portable form
 //! (docs/scaling.md).
 //!
-//! The hashes take 8 bytes a row outside DuckDB's memory limit, so the
-//! rows are read in as many passes over ranges of hashes as keep them within
-//! that limit: one pass up to about 190 million rows at the default 1.5 GB.
+//! The hashes take 8 bytes a row (and a tenth more of reserved room) outside
+//! DuckDB's memory limit, on top of what DuckDB holds while it scans. They
+//! are read in as many passes over ranges of hashes as keep them within a
+//! budget, the limit itself: one pass up to about 190 million rows at the
+//! default 1.5 GB, so the process peaks below about twice the limit. The row
+//! count is an estimate (a batch's later-landing facts are not in it); a
+//! bucket that outgrows its room just grows.
 
 use anyhow::{Context, Result};
 use arrow::array::{Array, UInt64Array};
