@@ -115,6 +115,8 @@ pub struct BuildArgs {
     pub as_of: Option<NaiveDateTime>,
     /// DuckDB's memory limit for the build; beyond it, working tables spill
     /// to disk inside the new version's folder (removed when it is done).
+    /// The hashes the build sorts outside DuckDB are read in passes of at
+    /// most this size, on top of it.
     #[arg(long, value_parser = parse::memory_size, default_value = pipeline::DEFAULT_MEMORY_LIMIT)]
     pub memory_limit: u64,
     /// The most landing rows the aggregate takes in one batch of event
