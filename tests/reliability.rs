@@ -1071,6 +1071,25 @@ fn timestamps_beyond_the_calendar_never_crash() {
     explore(&b.wh);
 }
 
+/// The freshness check's latest arrival is the latest ingestion of all
+/// countries compared as timestamps: an ingestion in year 200000 in one
+/// country is later than 2026 in the others (as text it sorted first).
+#[test]
+fn the_latest_arrival_is_compared_as_a_timestamp() {
+    let mut lake = Lake::base();
+    let mut r = event("far-ingestion", 7, 7, "GB", 800, on_last(3));
+    r[7] = V::T(ts(200_000, 1, 1, 0));
+    lake.land("part-far-ingestion", vec![r]);
+    let b = build(&lake);
+    let (_, _, c) = every_command(&b.wh, LAST_DATE, "GB", 7);
+    let details = &c["freshness"]["details"];
+    let last = details["last_arrival"].as_str().unwrap();
+    assert!(last.contains("200000"), "{details}");
+    for row in details["countries"].as_array().unwrap() {
+        assert!(row.get("last_arrival_all").is_none(), "{row}");
+    }
+}
+
 /// Where an event_ts beyond the calendar belongs: quarantined
 /// (`event_ts_out_of_range`) on its landing date, where the checks count
 /// it, rather than written under an event date no reader can name.

@@ -72,14 +72,20 @@ pub(crate) fn completeness(ctx: &Ctx, d: NaiveDate) -> Result<Check> {
 }
 
 pub(crate) fn freshness(ctx: &Ctx, d: NaiveDate) -> Result<Check> {
-    let rows = ctx.rows(queries::CHECK_FRESHNESS, &[&d.to_string()])?;
+    let mut rows = ctx.rows(queries::CHECK_FRESHNESS, &[&d.to_string()])?;
     let events: i64 = rows.iter().map(|r| int(r, "events")).sum();
     let late: i64 = rows.iter().map(|r| int(r, "after_deadline")).sum();
+    // The latest arrival of all countries, as the query compared them: a
+    // maximum of the rows' text would put year 200000 before 2026.
     let last = rows
-        .iter()
-        .filter_map(|r| r["last_arrival"].as_str())
-        .max()
+        .first()
+        .and_then(|r| r["last_arrival_all"].as_str())
         .map(str::to_string);
+    for r in &mut rows {
+        if let Some(r) = r.as_object_mut() {
+            r.remove("last_arrival_all");
+        }
+    }
     let late_pct = pct(late as f64, events as f64);
     let threshold = ctx.cfg.thresholds.late_arrival_pct;
     let fired = events == 0 || late_pct > threshold;
