@@ -17,7 +17,8 @@ CREATE TEMP MACRO event_date_of(ts, dt) AS
     CASE WHEN ts >= TIMESTAMP '0001-01-01' AND ts < TIMESTAMP '10000-01-01'
          THEN CAST(ts AS DATE) ELSE dt END;
 -- The hash of a fact's (date, country, show, user) pair: the one expression
--- build_viewer_hashes.sql and build_base.sql must agree on.
+-- build_viewer_hashes.sql and build_base.sql must agree on (the
+-- floor-method benchmark runs both too, over bench_floor_rows.sql).
 CREATE TEMP MACRO viewer_pair_hash(d, c, s, u) AS hash(d, c, s, u);
 -- Whether the build computes event date d.
 CREATE TEMP MACRO built_date(d) AS

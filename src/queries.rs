@@ -61,7 +61,6 @@ sql!(BENCH_CASE_STUDY_AGG, "bench_case_study_agg");
 sql!(BENCH_CASE_STUDY_TOP10, "bench_case_study_top10");
 sql!(BENCH_FLOOR, "bench_floor");
 sql!(BENCH_FLOOR_ROWS, "bench_floor_rows");
-sql!(BENCH_FLOOR_VIEWER_HASHES, "bench_floor_viewer_hashes");
 sql!(BENCH_FLOOR_METHOD, "bench_floor_method");
 sql!(TOP10, "top10");
 sql!(TOP10_DATE, "top10_date");

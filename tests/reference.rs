@@ -15,14 +15,13 @@
 //! expected tables are written out by hand (that one checks the reference itself).
 
 mod common;
+mod support;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::{self, Display, Write as _};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use assert_cmd::prelude::*;
 use tempfile::TempDir;
 
 use common::columns::ParquetFile;
@@ -890,16 +889,7 @@ fn check_coverage(raw: &[&RawRow], actual: &Tables) -> Option<String> {
 
 /// Runs `top10 build --lake L --warehouse W [extra…]`; an error describes a failure.
 fn top10_build(lake: &Path, wh: &Path, extra: &[&str]) -> Result<(), String> {
-    let out = Command::cargo_bin("top10")
-        .expect("the top10 binary")
-        .arg("build")
-        .arg("--lake")
-        .arg(lake)
-        .arg("--warehouse")
-        .arg(wh)
-        .args(extra)
-        .output()
-        .expect("run top10");
+    let out = support::run_build(lake, wh, extra);
     if out.status.success() {
         Ok(())
     } else {
