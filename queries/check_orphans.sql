@@ -19,11 +19,16 @@ orphans AS (
     LEFT JOIN (SELECT DISTINCT show_id FROM dim_shows) s ON s.show_id = d.show_id
     WHERE s.show_id IS NULL
     GROUP BY d.show_id
+),
+ranked AS (
+    SELECT kind, id, n,
+           count(*) OVER (PARTITION BY kind) AS distinct_ids,
+           sum(n) OVER (PARTITION BY kind) AS total_rows
+    FROM orphans
+    QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n DESC, id) <= 5
 )
-SELECT kind, id, n,
-       count(*) OVER (PARTITION BY kind) AS distinct_ids,
-       sum(n) OVER (PARTITION BY kind) AS total_rows,
-       (SELECT count(*) FROM day) AS fact_rows
-FROM orphans
-QUALIFY row_number() OVER (PARTITION BY kind ORDER BY n DESC, id) <= 5
-ORDER BY kind, n DESC, id;
+-- One row even with no orphans (kind NULL), so fact_rows is always there.
+SELECT r.kind, r.id, r.n, r.distinct_ids, r.total_rows, t.fact_rows
+FROM (SELECT count(*) AS fact_rows FROM day) t
+LEFT JOIN ranked r ON true
+ORDER BY r.kind NULLS FIRST, r.n DESC, r.id;

@@ -142,8 +142,10 @@ pub struct Source {
 pub struct ExplainArgs {
     #[command(flatten)]
     pub source: Source,
+    /// The event date (YYYY-MM-DD, UTC).
     #[arg(long, value_parser = parse::date)]
     pub date: NaiveDate,
+    /// The country (ISO code, as in dim_geo: US, GB, …).
     #[arg(long, value_parser = parse::country)]
     pub country: String,
     /// The show id (an old id of a merged show is followed to its canonical id).
@@ -179,10 +181,13 @@ pub enum QueryCommand {
     Top10 {
         #[command(flatten)]
         source: Source,
+        /// The event date (YYYY-MM-DD, UTC).
         #[arg(long, value_parser = parse::date)]
         date: NaiveDate,
+        /// The country (ISO code, as in dim_geo: US, GB, …).
         #[arg(long, value_parser = parse::country)]
         country: String,
+        /// `table` for people, `csv` and `json` for programs.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -191,10 +196,13 @@ pub enum QueryCommand {
     Wow {
         #[command(flatten)]
         source: Source,
+        /// The event date (YYYY-MM-DD, UTC).
         #[arg(long, value_parser = parse::date)]
         date: NaiveDate,
+        /// The country (ISO code, as in dim_geo: US, GB, …).
         #[arg(long, value_parser = parse::country)]
         country: String,
+        /// `table` for people, `csv` and `json` for programs.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -202,13 +210,16 @@ pub enum QueryCommand {
     Share {
         #[command(flatten)]
         source: Source,
+        /// The first event date (YYYY-MM-DD, UTC), inclusive.
         #[arg(long, value_parser = parse::date)]
         from: NaiveDate,
+        /// The last event date, inclusive.
         #[arg(long, value_parser = parse::date)]
         to: NaiveDate,
         /// Only this country [default: every country].
         #[arg(long, value_parser = parse::country)]
         country: Option<String>,
+        /// `table` for people, `csv` and `json` for programs.
         #[arg(long, value_enum, default_value_t = Format::Table)]
         format: Format,
     },
@@ -240,7 +251,27 @@ fn clap_exit(err: clap::Error) -> ExitCode {
             ExitCode::from(EXIT_OK)
         }
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
-            let _ = err.print();
+            // `top10 query` alone: one line naming what it takes, not the
+            // whole help on stderr.
+            let mut cmd = <Cli as clap::CommandFactory>::command();
+            let mut path = vec!["top10".to_string()];
+            for arg in std::env::args_os().skip(1) {
+                let Some(sub) = arg.to_str().and_then(|a| cmd.find_subcommand(a)).cloned() else {
+                    break;
+                };
+                path.push(sub.get_name().to_string());
+                cmd = sub;
+            }
+            let path = path.join(" ");
+            let subs: Vec<&str> = cmd
+                .get_subcommands()
+                .map(|s| s.get_name())
+                .filter(|n| *n != "help")
+                .collect();
+            error::say(&format!(
+                "top10: error: `{path}` needs a command: {} (see `{path} --help`)",
+                subs.join(", ")
+            ));
             ExitCode::from(error::EXIT_ERROR)
         }
         _ => {
@@ -294,6 +325,9 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             let manifest = pipeline::build(&args.lake, &wh, &opts)?;
             error::say(&manifest.summary(&wh));
+            if let Some(note) = manifest.kept_note() {
+                error::say(&note);
+            }
             Ok(ExitCode::from(EXIT_OK))
         }
         Some(Command::Query(q)) => query::run(q),
@@ -312,5 +346,24 @@ mod tests {
     #[test]
     fn clap_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// `--help` says what every option is for.
+    #[test]
+    fn every_option_has_a_help_line() {
+        fn walk(c: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for a in c.get_arguments() {
+                let id = a.get_id().as_str();
+                if id != "help" && id != "version" && a.get_help().is_none() {
+                    missing.push(format!("{path} --{id}"));
+                }
+            }
+            for s in c.get_subcommands() {
+                walk(s, &format!("{path} {}", s.get_name()), missing);
+            }
+        }
+        let mut missing = Vec::new();
+        walk(&Cli::command(), "top10", &mut missing);
+        assert!(missing.is_empty(), "no help: {missing:?}");
     }
 }

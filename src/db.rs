@@ -25,9 +25,30 @@ pub fn literal(s: &str) -> String {
     format!("'{}'", s.replace('\'', "''"))
 }
 
-/// A path as a SQL string literal.
+/// A path as a SQL string literal. Only for paths below a folder that
+/// passed [`check_path`] (the lake, the warehouse, a scratch folder).
 pub fn path_literal(p: &Path) -> String {
     literal(&p.to_string_lossy())
+}
+
+/// Refuse a folder whose path DuckDB cannot take as written: one that is not
+/// UTF-8 (DuckDB's paths are UTF-8 strings, so it would open another name),
+/// or one with `*`, `?` or `[` (DuckDB reads every path as a file pattern,
+/// and has no escape for them). Checked before anything is written there.
+/// `what` names the folder in the message ("lake", "warehouse").
+pub fn check_path(what: &str, p: &Path) -> Result<()> {
+    let Some(text) = p.to_str() else {
+        anyhow::bail!(
+            "{what} {}: the path is not valid UTF-8, and DuckDB opens only UTF-8 paths; rename the folder",
+            p.display()
+        );
+    };
+    if let Some(c) = text.chars().find(|c| matches!(c, '*' | '?' | '[')) {
+        anyhow::bail!(
+            "{what} {text}: DuckDB reads `{c}` in a path as a file pattern, so top10 cannot use this folder; rename it or choose another"
+        );
+    }
+    Ok(())
 }
 
 /// An in-memory connection that can read and write files only below
@@ -209,6 +230,19 @@ mod tests {
             )
             .unwrap();
         assert_eq!(n, 5, "10 rows on the day, 5 per k");
+    }
+
+    #[test]
+    fn paths_duckdb_would_misread_are_refused() {
+        assert!(check_path("lake", Path::new("/tmp/it's a \"lake\" é; --")).is_ok());
+        for bad in ["/tmp/gl*b", "/tmp/what?", "/tmp/[1]/lake"] {
+            let e = check_path("lake", Path::new(bad)).unwrap_err().to_string();
+            assert!(e.starts_with(&format!("lake {bad}: DuckDB reads")), "{e}");
+        }
+        use std::os::unix::ffi::OsStrExt;
+        let not_utf8 = Path::new(std::ffi::OsStr::from_bytes(b"/tmp/l\xffk"));
+        let e = check_path("warehouse", not_utf8).unwrap_err().to_string();
+        assert!(e.contains("not valid UTF-8"), "{e}");
     }
 
     #[test]

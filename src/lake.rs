@@ -177,6 +177,7 @@ impl Lake {
         if !root.is_dir() {
             bail!("lake {} does not exist or is not a folder", root.display());
         }
+        crate::db::check_path("lake", root)?;
         let raw_dir = root.join(RAW_DIR);
         if !raw_dir.is_dir() {
             bail!(
@@ -230,6 +231,7 @@ impl Lake {
                         file.display()
                     );
                 }
+                crate::db::check_path("landing file", &file)?;
                 let meta = file.metadata().ok();
                 let bytes = meta.as_ref().map(|m| m.len()).unwrap_or(0);
                 let modified = meta.as_ref().and_then(|m| m.modified().ok());
@@ -252,6 +254,11 @@ impl Lake {
             root: root.to_path_buf(),
             raw_files,
         })
+    }
+
+    /// Whether `p` is the lake's folder or inside it (`p` need not exist).
+    pub fn contains(&self, p: &Path) -> bool {
+        resolved(p).starts_with(resolved(&self.root))
     }
 
     /// The path of a dimension table's file.
@@ -283,6 +290,27 @@ fn dim_path(root: &Path, name: &str) -> PathBuf {
 }
 
 /// Spark's `_SUCCESS`, checksum files and editor droppings are not data.
+/// `p` as an absolute path with its existing part resolved (symbolic links,
+/// `..`), so that two spellings of one folder compare equal even before the
+/// folder exists.
+fn resolved(p: &Path) -> PathBuf {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let mut existing = abs.as_path();
+    let mut missing = Vec::new();
+    while !existing.exists() {
+        match (existing.parent(), existing.file_name()) {
+            (Some(parent), Some(name)) => {
+                missing.push(name.to_os_string());
+                existing = parent;
+            }
+            _ => break,
+        }
+    }
+    let mut out = std::fs::canonicalize(existing).unwrap_or_else(|_| existing.to_path_buf());
+    out.extend(missing.iter().rev());
+    out
+}
+
 fn is_hidden(name: &str) -> bool {
     name.starts_with('.') || name.starts_with('_')
 }

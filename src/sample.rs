@@ -2,6 +2,7 @@
 //! binary, unpacked on first use into a cache folder (`$TOP10_CACHE_DIR`, or
 //! the platform's cache folder), with its warehouse built beside it.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -97,16 +98,21 @@ pub fn overview() -> Result<ExitCode> {
             .context("the sample has no countries")?
     };
     let table = session.top10(date, &country)?;
-    println!(
+    // writeln!, not println!: a closed pipe or a full disk is an error to
+    // report, not a panic.
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
         "Top 10 in {country} on {date} (built-in sample, {} countries, {}..{}):\n",
         m.countries.len(),
         m.dates.first().expect("non-empty"),
         date
-    );
-    let mut out = std::io::stdout().lock();
+    )?;
     table.write(Format::Table, &mut out)?;
-    println!(
+    writeln!(
+        out,
         "\nusage: top10 <generate|build|query> [options]; try `top10 query top10 --date {date} --country GB` or `top10 --help`"
-    );
+    )?;
+    out.flush()?;
     Ok(ExitCode::from(EXIT_OK))
 }

@@ -153,6 +153,7 @@ impl Warehouse {
     /// Take the build lock, creating the warehouse folder if needed. A second
     /// build on the same warehouse fails here with a clear message.
     pub fn lock(&self) -> Result<BuildLock> {
+        crate::db::check_path("warehouse", &self.root)?;
         fs::create_dir_all(self.versions_dir())
             .with_context(|| format!("cannot create warehouse folder {}", self.root.display()))?;
         let path = self.root.join(".lock");
@@ -178,6 +179,7 @@ impl Warehouse {
     /// The live version. Fails when there is none, or when it was made by a
     /// version of top10 with another warehouse schema.
     pub fn current(&self) -> Result<Version> {
+        crate::db::check_path("warehouse", &self.root)?;
         let name = fs::read_to_string(self.current_file()).with_context(|| {
             format!(
                 "{} has no built warehouse (no CURRENT file): run `top10 build`",

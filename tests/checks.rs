@@ -358,6 +358,40 @@ fn canonical_map_finds_cycles_and_conflicts() {
     assert_eq!(c["details"]["conflicts"][0]["old_show_id"], 900003);
 }
 
+/// With no orphan at all the rate is still over the day's fact rows (the
+/// query once returned no row then, and the check reported 0 fact rows).
+#[test]
+fn referential_integrity_counts_the_fact_rows_when_nothing_is_orphaned() {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    ok(&[
+        "generate",
+        "--out",
+        lake.to_str().unwrap(),
+        "--seed",
+        "3",
+        "--start",
+        "2026-09-07",
+        "--days",
+        "1",
+        "--countries",
+        "1",
+        "--shows",
+        "20",
+        "--users",
+        "1",
+        "--events-per-day",
+        "1",
+    ]);
+    let wh = dir.path().join("wh");
+    build(&lake, &wh, &[]);
+    let (_, r) = check(&wh, &["--date", "2026-09-07"]);
+    let o = find(&r, "referential_integrity", None);
+    assert_eq!(o["details"]["orphan_users"]["rows"], 0, "{o}");
+    assert_eq!(o["details"]["orphan_shows"]["rows"], 0, "{o}");
+    assert_eq!(o["details"]["fact_rows"], 1, "{o}");
+}
+
 #[test]
 fn fault_flags_fire_quarantine_orphans_and_freshness() {
     let (_, r) = check(&faulty().wh, &["--date", "2026-09-14"]);

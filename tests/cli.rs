@@ -9,7 +9,7 @@ use std::sync::OnceLock;
 use serde_json::Value;
 use support::{
     Built, assert_one_line_error, copy_dir, files_under, generate_and_build, run, run_build,
-    sql_path, stderr, stdout,
+    sql_path, stderr, stdout, top10,
 };
 use tempfile::TempDir;
 
@@ -323,6 +323,31 @@ fn a_second_concurrent_build_fails_clearly() {
     assert!(!wh.join("CURRENT").exists());
 }
 
+/// A first build that fails (here on a cycle in the canonical map, found
+/// after the warehouse folder was made) leaves no warehouse folder behind,
+/// nor the folders above it that it created; a folder that was there stays.
+#[test]
+fn a_failed_first_build_leaves_nothing() {
+    let (dir, lake) = lake_copy();
+    duck(&format!(
+        "COPY (SELECT * FROM (VALUES (1::BIGINT, 2::BIGINT, DATE '2026-01-01'), (2, 1, DATE '2026-01-01')) t(old_show_id, new_show_id, merge_date)) TO {} (FORMAT parquet)",
+        sql_path(&lake.join("show_canonical_map.parquet"))
+    ));
+    let before = files_under(dir.path());
+    let o = run_build(&lake, &dir.path().join("a/b/wh"), &[]);
+    assert_one_line_error(&o, &["cycle", "1, 2"]);
+    assert!(
+        !dir.path().join("a").exists(),
+        "a/b/wh and its parents removed"
+    );
+    std::fs::create_dir(dir.path().join("mine")).unwrap();
+    let o = run_build(&lake, &dir.path().join("mine/wh"), &[]);
+    assert_one_line_error(&o, &["cycle", "1, 2"]);
+    assert!(dir.path().join("mine").is_dir() && !dir.path().join("mine/wh").exists());
+    std::fs::remove_dir(dir.path().join("mine")).unwrap();
+    assert_eq!(files_under(dir.path()), before);
+}
+
 #[test]
 fn a_failed_build_leaves_the_previous_version_live() {
     let (_d, lake) = lake_copy();
@@ -416,6 +441,37 @@ fn as_of_sees_only_rows_ingested_by_then() {
         .collect();
     assert_eq!(dates.last(), Some(&"2026-09-10"));
     assert_eq!(m["as_of"], "2026-09-10T06:00:00");
+}
+
+/// A `--from/--to` build keeps the other dates as the live version has
+/// them; when that version saw the lake at another time (an `--as-of`
+/// build), the build says so, and how to rebuild them.
+#[test]
+fn a_partial_build_says_when_it_keeps_dates_seen_at_another_time() {
+    let f = fixture();
+    let dir = TempDir::new().unwrap();
+    let wh = dir.path().join("wh");
+    let day = ["--from", "2026-09-09", "--to", "2026-09-09"];
+    let as_of = ["--as-of", "2026-09-12T06:00:00"];
+    let note = |o: &std::process::Output| {
+        assert!(o.status.success(), "{}", stderr(o));
+        stderr(o)
+            .lines()
+            .find(|l| l.starts_with("note:"))
+            .map(str::to_string)
+    };
+    assert_eq!(note(&run_build(&f.lake, &wh, &[])), None);
+    assert_eq!(note(&run_build(&f.lake, &wh, &day)), None, "same lake view");
+    assert_eq!(note(&run_build(&f.lake, &wh, &as_of)), None, "a full build");
+    let n = note(&run_build(&f.lake, &wh, &day)).expect("a note");
+    assert!(
+        n.contains("outside 2026-09-09..2026-09-09")
+            && n.contains("saw the lake as of 2026-09-12T06:00:00")
+            && n.contains("build without --from/--to"),
+        "{n}"
+    );
+    let n = note(&run_build(&f.lake, &wh, &[&day[..], &as_of[..]].concat()));
+    assert_eq!(n, None, "the dates kept were seen as of the same time");
 }
 
 // ---------------------------------------------------------------- query
@@ -617,6 +673,59 @@ fn query_wow_and_share() {
         "csv",
     ]);
     assert_eq!(stdout(&o).lines().count(), 2);
+
+    // A range reaching before the data is cut to it, with a note: rows of
+    // zeros there would say nobody watched.
+    let o = run(&[
+        "query",
+        "share",
+        "--warehouse",
+        &wh_arg(),
+        "--from",
+        "2026-09-01",
+        "--to",
+        "2026-09-08",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
+    let dates: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["event_date"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        dates.into_iter().collect::<Vec<_>>(),
+        ["2026-09-07", "2026-09-08"]
+    );
+    assert!(
+        stderr(&o).starts_with("note: this warehouse has no dates before 2026-09-07"),
+        "{}",
+        stderr(&o)
+    );
+    // No complete week before 2026-09-10 (the data starts on Monday 09-07):
+    // an empty list, and a note saying why.
+    let o = run(&[
+        "query",
+        "wow",
+        "--warehouse",
+        &wh_arg(),
+        "--date",
+        "2026-09-10",
+        "--country",
+        "US",
+        "--format",
+        "json",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(stdout(&o).trim(), "[]");
+    assert!(
+        stderr(&o).contains("no complete Monday–Sunday week"),
+        "{}",
+        stderr(&o)
+    );
 }
 
 #[test]
@@ -650,6 +759,9 @@ fn query_with_lake_alone_builds_what_is_missing() {
 #[test]
 fn bad_arguments_are_one_line_errors() {
     let w = wh_arg();
+    // A command that needs a subcommand names them, in one line.
+    let o = run(&["query"]);
+    assert_one_line_error(&o, &["`top10 query` needs a command: top10, wow, share"]);
     let o = run(&[
         "query",
         "top10",
@@ -1094,6 +1206,62 @@ fn hostile_paths_work() {
     assert!(o.status.success(), "{}", stderr(&o));
     let o = run_build(&lake, &wh, &["--from", "2026-09-12", "--to", "2026-09-12"]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+/// Folders DuckDB would misread — a `*`, `?` or `[` in the path (DuckDB
+/// takes every path as a file pattern), or a path that is not UTF-8 — and a
+/// warehouse inside the lake are one-line errors before anything is written.
+#[test]
+fn unusable_folders_are_refused_before_anything_is_written() {
+    use std::os::unix::ffi::OsStrExt;
+    let (dir, lake) = lake_copy();
+    let before = files_under(dir.path());
+    let glob_lake = dir.path().join("gl*b[1]");
+    std::fs::rename(&lake, &glob_lake).unwrap();
+    let o = top10()
+        .args(["build", "--lake"])
+        .arg(&glob_lake)
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, &["lake", "gl*b[1]", "file pattern"]);
+    let o = top10()
+        .args([
+            "query",
+            "top10",
+            "--date",
+            "2026-09-12",
+            "--country",
+            "US",
+            "--lake",
+        ])
+        .arg(&glob_lake)
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, &["lake", "gl*b[1]", "file pattern"]);
+    let not_utf8 = dir.path().join(std::ffi::OsStr::from_bytes(b"l\xffk"));
+    std::fs::rename(&glob_lake, &not_utf8).unwrap();
+    let o = top10()
+        .args(["build", "--lake"])
+        .arg(&not_utf8)
+        .output()
+        .unwrap();
+    assert_one_line_error(&o, &["lake", "not valid UTF-8"]);
+    std::fs::rename(&not_utf8, &lake).unwrap();
+    let o = run_build(
+        &lake,
+        &dir.path().join(std::ffi::OsStr::from_bytes(b"w\xff")),
+        &[],
+    );
+    assert_one_line_error(&o, &["warehouse", "not valid UTF-8"]);
+    for wh in [
+        lake.clone(),
+        lake.join("raw_watch_events"),
+        lake.join("new").join("..").join("wh"),
+    ] {
+        let o = run_build(&lake, &wh, &[]);
+        assert_one_line_error(&o, &["would be written inside lake", "lake-warehouse"]);
+    }
+    assert_eq!(files_under(dir.path()), before, "nothing written anywhere");
 }
 
 /// A warehouse path that cannot be a folder (a file is there) is a

@@ -278,6 +278,21 @@ fn unranked_and_merged_shows_are_explained() {
     assert_eq!(e["show_id"], new);
     assert_eq!(e["requested_show_id"], old);
     assert_eq!(e["merged_ids"].as_array().unwrap().len(), 2);
+    // The path names every merged id with its own count, also an id that
+    // delivered no kept event on the date.
+    let detail = e["path"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["step"] == "merged ids")
+        .unwrap()["detail"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for m in e["merged_ids"].as_array().unwrap() {
+        let want = format!("{} {}", m["old_show_id"], m["kept_events"]);
+        assert!(detail.contains(&want), "{detail:?} lacks {want:?}");
+    }
 }
 
 /// `--as-of` explains the list as published then: with fewer late rows.

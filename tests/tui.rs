@@ -768,6 +768,44 @@ fn resized(w: u16, h: u16) -> App {
 
 // ------------------------------------------------------------ rendering
 
+/// The smallest terminal the panes fit still shows all ten rows.
+#[test]
+fn the_top10_shows_ten_rows_at_the_smallest_size() {
+    let app = resized(64, 20);
+    let s = screen(&app, 64, 20);
+    assert!(s.lines().any(|l| l.contains("┃10 ")), "{s}");
+}
+
+/// Numbers wider than a column's usual width widen it: a cell narrower
+/// than its text loses the first characters, and a percent change of
+/// +16,668.2% was drawn without its sign.
+#[test]
+fn a_large_week_over_week_change_keeps_its_sign() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = resized(w, h);
+        let key = app.pane_key(Pane::Wow).unwrap();
+        let Key::Wow(d, _) = &key else { unreachable!() };
+        let mut data = wow_data(*d);
+        let r = &mut data.rows[0];
+        (r.prev_week, r.this_week) = (3_600, 3_600 + 600_060);
+        r.delta = 600_060;
+        r.pct_change = Some(16_668.3);
+        app.update(Action::Loaded(Response {
+            key: key.clone(),
+            outcome: Outcome::Done(Arc::new(Loaded {
+                data: Data::Wow(data),
+                table: table(&["show_id"], vec![vec![Cell::Int(1)]]),
+                runs: vec![],
+            })),
+        }));
+        let s = screen(&app, w, h);
+        assert!(s.contains("+16,668.3%"), "{w}x{h}:\n{s}");
+        if w >= 120 {
+            assert!(s.contains("+166.7"), "{w}x{h}:\n{s}");
+        }
+    }
+}
+
 #[test]
 fn first_screen_at_80x24_and_160x50() {
     for (w, h) in [(80, 24), (160, 50)] {

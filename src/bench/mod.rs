@@ -9,7 +9,7 @@ mod phases;
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
 use std::path::PathBuf;
 use std::process::{Command as Process, ExitCode};
 
@@ -88,6 +88,7 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     if args.runs == 0 || args.calls == 0 {
         bail!("--runs and --calls must be at least 1");
     }
+    crate::db::check_path("bench --work folder", &args.work)?;
     fs::create_dir_all(&args.work).with_context(|| format!("creating {}", args.work.display()))?;
     let layout = Layout {
         work: args.work.clone(),
@@ -96,7 +97,9 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
     };
     if let Some(phase) = args.phase {
         let m = phases::run(phase, &layout, args.events, args.calls)?;
-        println!("{}", serde_json::to_string(&m)?);
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{}", serde_json::to_string(&m)?)?;
+        out.flush()?;
         return Ok(ExitCode::from(EXIT_OK));
     }
 
@@ -142,7 +145,9 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         layout,
         machine: machine(),
     };
-    print!("{}", report.markdown());
+    let mut out = std::io::stdout().lock();
+    write!(out, "{}", report.markdown())?;
+    out.flush()?;
     if let Some(path) = &args.json {
         fs::write(path, serde_json::to_string_pretty(&report.json())?)
             .with_context(|| format!("writing {}", path.display()))?;

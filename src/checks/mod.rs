@@ -64,6 +64,7 @@ pub struct CheckArgs {
     /// Check every date up to this one (inclusive).
     #[arg(long, value_parser = crate::parse::date, requires = "from")]
     pub to: Option<NaiveDate>,
+    /// `table` for people, `json` for programs.
     #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
     pub format: CheckFormat,
     /// Show the recorded results of earlier runs instead of running checks.

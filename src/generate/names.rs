@@ -84,6 +84,21 @@ fn pick<'a>(words: &[&'a str], rng: &mut Pcg64Mcg) -> &'a str {
     words[rng.random_range(0..words.len())]
 }
 
+/// An English plural of the nouns above: Compass → Compasses, Echo →
+/// Echoes, Academy → Academies, Valley → Valleys, Tide → Tides.
+fn plural(noun: &str) -> String {
+    let after_consonant =
+        |c: char| noun.ends_with(c) && !noun[..noun.len() - 1].ends_with(['a', 'e', 'i', 'o', 'u']);
+    let consonant_y = after_consonant('y');
+    if ["s", "x", "ch", "sh"].iter().any(|e| noun.ends_with(e)) || after_consonant('o') {
+        format!("{noun}es")
+    } else if consonant_y {
+        format!("{}ies", &noun[..noun.len() - 1])
+    } else {
+        format!("{noun}s")
+    }
+}
+
 fn title(genre: &str, rng: &mut Pcg64Mcg) -> String {
     if genre == super::world::KIDS {
         return format!("{} {}", pick(KIDS_WORDS, rng), pick(KIDS_NOUNS, rng));
@@ -92,7 +107,7 @@ fn title(genre: &str, rng: &mut Pcg64Mcg) -> String {
         0 => format!("The {} {}", pick(ADJECTIVES, rng), pick(NOUNS, rng)),
         1 => format!("{} of {}", pick(NOUNS, rng), pick(PLACES, rng)),
         2 => format!("{}'s {}", pick(NAMES, rng), pick(NOUNS, rng)),
-        3 => format!("{} {}s", pick(ADJECTIVES, rng), pick(NOUNS, rng)),
+        3 => format!("{} {}", pick(ADJECTIVES, rng), plural(pick(NOUNS, rng))),
         4 if genre == "Documentary" => format!("Inside the {}", pick(NOUNS, rng)),
         4 => format!("{}: {}", pick(PLACES, rng), pick(NOUNS, rng)),
         _ => format!("The {}", pick(NOUNS, rng)),
@@ -113,4 +128,28 @@ pub fn unique_title(genre: &str, taken: &mut HashSet<String>, rng: &mut Pcg64Mcg
         .map(|n| format!("{base} {n}"))
         .find(|t| taken.insert(t.clone()))
         .expect("some numeral is free")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plurals_are_english() {
+        let got: Vec<String> = ["Compass", "Witness", "Academy", "Valley", "Tide", "Echo"]
+            .iter()
+            .map(|n| plural(n))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                "Compasses",
+                "Witnesses",
+                "Academies",
+                "Valleys",
+                "Tides",
+                "Echoes"
+            ]
+        );
+    }
 }

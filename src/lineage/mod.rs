@@ -243,11 +243,13 @@ pub fn explain(
             detail: if merged_ids.is_empty() {
                 "no show id is merged into this one".into()
             } else {
+                // Every merged id with its own count: an id that delivered
+                // nothing on this date is listed as such, not implied to.
                 format!(
-                    "kept events delivered under {}",
+                    "kept events by old id: {}",
                     merged_ids
                         .iter()
-                        .map(|m| m.old_show_id.to_string())
+                        .map(|m| format!("{} {}", m.old_show_id, m.kept_events))
                         .collect::<Vec<_>>()
                         .join(", ")
                 )

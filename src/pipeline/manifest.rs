@@ -88,6 +88,41 @@ impl Manifest {
         std::fs::write(path, text).with_context(|| format!("writing {}", path.display()))
     }
 
+    /// For a `--from/--to` build that kept dates from builds which saw the
+    /// lake at another time (another `--as-of`, or none): a note saying so.
+    /// Those dates answer as those builds saw the lake, which is what a
+    /// replay of daily builds wants and a user back from an `--as-of` build
+    /// may not expect.
+    pub fn kept_note(&self) -> Option<String> {
+        let (from, to) = (self.from?, self.to?);
+        let this = self.segments.last()?;
+        let mut seen: Vec<String> = self
+            .segments
+            .iter()
+            .filter(|s| !std::ptr::eq(*s, this) && s.as_of != self.as_of)
+            .map(|s| saw(s.as_of))
+            .collect();
+        seen.sort();
+        seen.dedup();
+        if self.reused_dates == 0 || seen.is_empty() {
+            return None;
+        }
+        Some(format!(
+            "note: the {} dates outside {from}..{to} are kept from earlier builds, which saw the lake {}; {}",
+            self.reused_dates,
+            seen.join(" and "),
+            match self.as_of {
+                Some(t) => format!(
+                    "build with --as-of {} and without --from/--to to rebuild every date as of then",
+                    t.format("%Y-%m-%dT%H:%M:%S")
+                ),
+                None =>
+                    "build without --from/--to to rebuild every date from the lake as it is now"
+                        .to_string(),
+            }
+        ))
+    }
+
     /// The line a build prints when it is done.
     pub fn summary(&self, warehouse: &Path) -> String {
         let c = &self.counts;
@@ -111,5 +146,13 @@ impl Manifest {
             c.top10_rows,
             total_ms as f64 / 1000.0
         )
+    }
+}
+
+/// How a build with this `--as-of` saw the lake, for messages.
+fn saw(as_of: Option<NaiveDateTime>) -> String {
+    match as_of {
+        Some(t) => format!("as of {}", t.format("%Y-%m-%dT%H:%M:%S")),
+        None => "with every row (no --as-of)".to_string(),
     }
 }

@@ -91,65 +91,99 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
         );
     }
     lake.validate(&files)?;
+    if lake.contains(wh) {
+        bail!(
+            "warehouse {} would be written inside lake {}, among its files; choose a folder outside it (the default is {})",
+            wh.display(),
+            lake.root.display(),
+            warehouse::default_beside(&lake.root).display()
+        );
+    }
 
-    let warehouse = Warehouse::new(wh);
-    let lock = warehouse.lock()?;
-    // A partial rebuild needs the live version to take the other dates from.
-    let previous = match opts.range {
-        Some(_) if warehouse.exists() => Some(warehouse.current()?),
-        _ => None,
-    };
-    let name = warehouse.next_version_name()?;
-    let staging = warehouse.staging(&lock, &name)?;
+    // A warehouse folder this build creates is removed if the build fails,
+    // so a failed first build leaves nothing behind. Only by the build that
+    // took the lock: another one, refused by it, must not remove its work.
+    let created = first_missing(wh);
+    let mut locked = false;
+    let result = (|| -> Result<Manifest> {
+        let warehouse = Warehouse::new(wh);
+        let lock = warehouse.lock()?;
+        locked = true;
+        // A partial rebuild needs the live version to take the other dates from.
+        let previous = match opts.range {
+            Some(_) if warehouse.exists() => Some(warehouse.current()?),
+            _ => None,
+        };
+        let name = warehouse.next_version_name()?;
+        let staging = warehouse.staging(&lock, &name)?;
 
-    let progress = spinner(opts.quiet);
-    let mut timings = BTreeMap::new();
-    timings.insert(
-        "validate_lake".to_string(),
-        started.elapsed().as_millis() as u64,
-    );
-    // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
-    // copies (a second attempt; see lake::repair).
-    let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
-        run(
-            &lake,
-            files,
-            opts,
-            &staging,
-            previous.as_ref(),
-            &name,
-            &progress,
-            &mut timings,
-        )
-    });
-    progress.finish_and_clear();
-    // Each stage scans the landing files again, so a file replaced during
-    // the build could have been seen two ways: refuse to publish then.
-    let result = result.and_then(|m| {
-        files.iter().try_for_each(|f| f.unchanged())?;
-        Ok(m)
-    });
-    let manifest = match result {
-        Ok(m) => m,
-        Err(e) => {
+        let progress = spinner(opts.quiet);
+        let mut timings = BTreeMap::new();
+        timings.insert(
+            "validate_lake".to_string(),
+            started.elapsed().as_millis() as u64,
+        );
+        // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
+        // copies (a second attempt; see lake::repair).
+        let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
+            run(
+                &lake,
+                files,
+                opts,
+                &staging,
+                previous.as_ref(),
+                &name,
+                &progress,
+                &mut timings,
+            )
+        });
+        progress.finish_and_clear();
+        // Each stage scans the landing files again, so a file replaced during
+        // the build could have been seen two ways: refuse to publish then.
+        let result = result.and_then(|m| {
+            files.iter().try_for_each(|f| f.unchanged())?;
+            Ok(m)
+        });
+        let manifest = match result {
+            Ok(m) => m,
+            Err(e) => {
+                let _ = fs::remove_dir_all(&staging);
+                return Err(e);
+            }
+        };
+        let history = serde_json::json!({
+            "version": manifest.version,
+            "finished_at": manifest.built_at,
+            "as_of": manifest.as_of,
+            "from": manifest.from,
+            "to": manifest.to,
+            "first_date": manifest.dates.first(),
+            "last_date": manifest.dates.last(),
+        });
+        if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
             let _ = fs::remove_dir_all(&staging);
             return Err(e);
         }
-    };
-    let history = serde_json::json!({
-        "version": manifest.version,
-        "finished_at": manifest.built_at,
-        "as_of": manifest.as_of,
-        "from": manifest.from,
-        "to": manifest.to,
-        "first_date": manifest.dates.first(),
-        "last_date": manifest.dates.last(),
-    });
-    if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
-        let _ = fs::remove_dir_all(&staging);
-        return Err(e);
+        Ok(manifest)
+    })();
+    if result.is_err()
+        && locked
+        && let Some(dir) = created
+    {
+        let _ = fs::remove_dir_all(dir);
     }
-    Ok(manifest)
+    result
+}
+
+/// The outermost folder of `path` (itself included) that does not exist yet.
+fn first_missing(path: &Path) -> Option<std::path::PathBuf> {
+    let mut missing = None;
+    let mut p = Some(path);
+    while let Some(q) = p.filter(|q| !q.as_os_str().is_empty() && q.symlink_metadata().is_err()) {
+        missing = Some(q.to_path_buf());
+        p = q.parent();
+    }
+    missing
 }
 
 /// The landing files that can hold the requested events: from the day

@@ -46,6 +46,9 @@ pub fn resolve(source: &Source) -> Result<Version> {
 }
 
 fn build_first(lake: &Path, wh: &Path) -> Result<Version> {
+    // A lake that cannot be built is its one-line error, not a line saying
+    // a build starts and then the error.
+    crate::lake::Lake::open(lake)?;
     crate::error::say(&format!(
         "building warehouse {} from {} (first use)",
         wh.display(),
@@ -187,12 +190,24 @@ impl Session {
                 _ => bail!("this warehouse has no data"),
             }
         }
+        let (from, to) = self.covered(from, to);
         Table::query(
             &self.conn,
             queries::SHARE.text,
             &[&from.to_string(), &to.to_string(), &country],
         )
         .context("query share")
+    }
+
+    /// `from..to` cut to the dates the warehouse covers: a date before its
+    /// first or after its last would be a row of zeros that says nobody
+    /// watched, when the warehouse does not know.
+    pub fn covered(&self, from: NaiveDate, to: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let dates = &self.version.manifest.dates;
+        match (dates.first(), dates.last()) {
+            (Some(a), Some(b)) => (from.max(*a), to.min(*b)),
+            _ => (from, to),
+        }
     }
 }
 
@@ -206,10 +221,29 @@ pub fn run(cmd: QueryCommand) -> Result<ExitCode> {
     let session = Session::open(resolve(source)?)?;
     let table = match &cmd {
         QueryCommand::Top10 { date, country, .. } => session.top10(*date, country)?,
-        QueryCommand::Wow { date, country, .. } => session.wow(*date, country)?,
+        QueryCommand::Wow { date, country, .. } => {
+            let t = session.wow(*date, country)?;
+            if t.rows.is_empty() {
+                crate::error::say(&format!(
+                    "note: no complete Monday–Sunday week ending on or before {date} has watch time in {country}"
+                ));
+            }
+            t
+        }
         QueryCommand::Share {
             from, to, country, ..
-        } => session.share(*from, *to, country.as_deref())?,
+        } => {
+            let t = session.share(*from, *to, country.as_deref())?;
+            let (a, b) = session.covered(*from, *to);
+            if (a, b) != (*from, *to) {
+                crate::error::say(&format!(
+                    "note: this warehouse has no dates before {} or after {}: the share is for {a}..{b}",
+                    session.version.manifest.dates.first().expect("some date"),
+                    session.version.manifest.dates.last().expect("some date"),
+                ));
+            }
+            t
+        }
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();

@@ -51,9 +51,9 @@ pub fn areas(area: Rect) -> Option<Areas> {
         Layout::horizontal([Constraint::Length(left_width), Constraint::Min(0)]).areas(body);
     let [date, country] =
         Layout::vertical([Constraint::Length(DATE_HEIGHT), Constraint::Min(0)]).areas(left);
-    // Ten rows, a header and borders; more room for the lower panes on
-    // short terminals would cut the Top 10, so it keeps its 13 rows.
-    let top_height = 13.min(body.height.saturating_sub(6));
+    // Ten rows, a header and borders: the Top 10 keeps its 13 rows down to
+    // the smallest size (the lower panes then have three rows inside).
+    let top_height = 13.min(body.height.saturating_sub(5));
     let [top10, bottom] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(right);
     let [wow, share] =
@@ -118,7 +118,8 @@ mod tests {
             assert_eq!(a.footer.y, h - 1);
             assert_eq!(a.date.height, DATE_HEIGHT);
             assert!(a.country.height >= 3, "{w}x{h}");
-            assert!(a.wow.height >= 3, "{w}x{h}");
+            assert!(a.wow.height >= 5, "{w}x{h}");
+            assert_eq!(a.top10.height, 13, "{w}x{h}: ten rows, a header, borders");
             assert_eq!(a.top10.width, a.wow.width + a.share.width);
         }
         assert!(areas(Rect::new(0, 0, 63, 40)).is_none());

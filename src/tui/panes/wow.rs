@@ -39,18 +39,36 @@ impl Col {
         }
     }
 
-    fn width(self) -> u16 {
-        match self {
+    /// Wide enough for the header and for every row's value: a cell
+    /// narrower than its text loses the text's first characters, and a
+    /// percent change of +16,668.2% lost its sign.
+    fn width(self, rows: &[WowRow]) -> u16 {
+        let least = match self {
             Col::Title => 10,
             Col::This | Col::Prev => 9,
             Col::Delta => 8,
             Col::Pct => 9,
             Col::Spark => 14,
-        }
+        };
+        rows.iter()
+            .filter_map(|r| number(self, r))
+            .map(|t| t.chars().count() as u16)
+            .fold(least, u16::max)
     }
 }
 
-fn columns(width: u16) -> Vec<Col> {
+/// The text of a numeric column's cell.
+fn number(col: Col, row: &WowRow) -> Option<String> {
+    match col {
+        Col::This => Some(format::hours(row.this_week)),
+        Col::Prev => Some(format::hours(row.prev_week)),
+        Col::Delta => Some(format::signed_hours(row.delta)),
+        Col::Pct => Some(format::pct_change(row.pct_change)),
+        Col::Title | Col::Spark => None,
+    }
+}
+
+fn columns(width: u16, rows: &[WowRow]) -> Vec<Col> {
     let mut cols = vec![
         Col::Title,
         Col::This,
@@ -59,7 +77,7 @@ fn columns(width: u16) -> Vec<Col> {
         Col::Pct,
         Col::Spark,
     ];
-    let total = |cols: &[Col]| -> u16 { cols.iter().map(|c| c.width() + 1).sum::<u16>() };
+    let total = |cols: &[Col]| -> u16 { cols.iter().map(|c| c.width(rows) + 1).sum::<u16>() };
     for c in [Col::Prev, Col::This, Col::Delta, Col::Spark] {
         if total(&cols) <= width {
             break;
@@ -77,9 +95,7 @@ fn cell(col: Col, row: &WowRow) -> Cell<'static> {
                 .clone()
                 .unwrap_or_else(|| format!("(show {})", row.show_id)),
         ),
-        Col::This => right(format::hours(row.this_week)),
-        Col::Prev => right(format::hours(row.prev_week)),
-        Col::Delta => right(format::signed_hours(row.delta)),
+        Col::This | Col::Prev | Col::Delta => right(number(col, row).unwrap_or_default()),
         Col::Pct => {
             let color = match row.pct_change {
                 None => Color::Cyan,
@@ -89,7 +105,7 @@ fn cell(col: Col, row: &WowRow) -> Cell<'static> {
             };
             Cell::from(
                 Line::from(Span::styled(
-                    format::pct_change(row.pct_change),
+                    number(col, row).unwrap_or_default(),
                     Style::new().fg(color),
                 ))
                 .right_aligned(),
@@ -149,12 +165,12 @@ pub fn render(app: &App, f: &mut Frame, area: Rect, focused: bool) {
         );
         return;
     }
-    let cols = columns(inner.width);
+    let cols = columns(inner.width, &w.rows);
     let widths: Vec<Constraint> = cols
         .iter()
         .map(|c| match c {
             Col::Title => Constraint::Fill(1),
-            _ => Constraint::Length(c.width()),
+            _ => Constraint::Length(c.width(&w.rows)),
         })
         .collect();
     let header = Row::new(cols.iter().map(|c| {
