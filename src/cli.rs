@@ -246,10 +246,14 @@ pub fn main() -> ExitCode {
 fn clap_exit(err: clap::Error) -> ExitCode {
     use clap::error::ErrorKind;
     match err.kind() {
-        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => {
-            let _ = err.print();
-            ExitCode::from(EXIT_OK)
-        }
+        // Help that cannot be written (a full disk) is an error like any
+        // other output; a reader that went away is not.
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion => match err.print() {
+            Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+                error::report(&anyhow::Error::from(e))
+            }
+            _ => ExitCode::from(EXIT_OK),
+        },
         ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
             // `top10 query` alone: one line naming what it takes, not the
             // whole help on stderr.

@@ -756,6 +756,37 @@ fn query_with_lake_alone_builds_what_is_missing() {
 
 // ---------------------------------------------------------------- errors
 
+/// Output that cannot be written (stdout on a full disk) is a one-line
+/// error, exit 2: for the sample overview of a bare `top10` and for help.
+#[test]
+fn a_full_disk_on_stdout_is_an_error_not_a_panic() {
+    let cache = TempDir::new().unwrap();
+    for args in [&[][..], &["--help"][..], &["query", "--help"][..]] {
+        let full = std::fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+        let o = std::process::Command::new(assert_cmd::cargo::cargo_bin("top10"))
+            .env("TOP10_CACHE_DIR", cache.path())
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+        // The sample's first use says so on stderr before the error.
+        let err = stderr(&o);
+        let last = err.lines().last().unwrap_or_default();
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {err}");
+        assert!(
+            last.starts_with("top10: error: could not write") && last.contains("No space left"),
+            "{args:?}: {err}"
+        );
+        assert!(
+            !err.contains("panicked") && !err.contains("internal error"),
+            "{err}"
+        );
+    }
+}
+
 #[test]
 fn bad_arguments_are_one_line_errors() {
     let w = wh_arg();
