@@ -464,6 +464,63 @@ fn sla_is_judged_in_local_time_across_a_dst_change() {
     );
 }
 
+/// East of UTC the deadline comes before the UTC day ends (06:00 in Tokyo
+/// is 21:00 UTC the day before): a build after Tokyo's day ended publishes
+/// the date there, so a replay of daily builds can meet it.
+#[test]
+fn sla_east_of_utc_counts_a_build_after_the_local_day() {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let wh = dir.path().join("wh");
+    ok(&[
+        "generate",
+        "--out",
+        lake.to_str().unwrap(),
+        "--seed",
+        "5",
+        "--start",
+        "2026-10-20",
+        "--days",
+        "3",
+        "--countries",
+        "8",
+        "--shows",
+        "40",
+        "--users",
+        "3000",
+        "--events-per-day",
+        "3000",
+    ]);
+    // The morning after, 03:30 UTC: in time in Europe and the Americas, but
+    // 06:30 in Tokyo.
+    build(&lake, &wh, &["--as-of", "2026-10-22T03:30:00"]);
+    let (_, r) = check(&wh, &["--date", "2026-10-21"]);
+    let sla = find(&r, "sla", None);
+    assert_eq!(sla["status"], "fail", "{sla}");
+    assert_eq!(
+        sla["details"]["missed_countries"],
+        serde_json::json!(["JP"])
+    );
+    assert_eq!(sla["details"]["deadlines_utc"]["JP"], "2026-10-21T21:00:00");
+    // The day's build for Tokyo, at 20:30 UTC: after its day, before 06:00.
+    let day = ["--from", "2026-10-21", "--to", "2026-10-21"];
+    build(
+        &lake,
+        &wh,
+        &[&day[..], &["--as-of", "2026-10-21T20:30:00"]].concat(),
+    );
+    let (_, r) = check(&wh, &["--date", "2026-10-21"]);
+    let sla = find(&r, "sla", None);
+    assert_eq!(sla["status"], "pass", "{sla}");
+    let by = &sla["details"]["published_at_by_country"];
+    assert_eq!(by["JP"], "2026-10-21T20:30:00", "{sla}");
+    assert_eq!(
+        by["GB"], "2026-10-22T03:30:00",
+        "20:30 UTC is during GB's day"
+    );
+    assert_eq!(sla["details"]["published_at"], "2026-10-21T20:30:00");
+}
+
 #[test]
 fn history_survives_a_rebuild_and_top10_toml_is_read() {
     let dir = TempDir::new().unwrap();

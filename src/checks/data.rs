@@ -14,7 +14,9 @@ use crate::queries;
 
 /// Each country's publication deadline (UTC) per checked date.
 pub(crate) struct Deadlines {
-    pub by_date: BTreeMap<NaiveDate, Vec<(String, NaiveDateTime)>>,
+    /// Per date: each country, its deadline and the end of its own
+    /// calendar day (both UTC).
+    pub by_date: BTreeMap<NaiveDate, Vec<(String, NaiveDateTime, Option<NaiveDateTime>)>>,
     /// Countries whose dim_geo time zone is not a known IANA name; their
     /// deadline is taken in UTC and the SLA check names them.
     pub unknown_zones: Vec<String>,
@@ -40,15 +42,17 @@ pub(crate) fn load_deadlines(ctx: &Ctx, dates: &[NaiveDate]) -> Result<Deadlines
             out.unknown_zones.push(country.clone());
         }
         for &d in dates {
-            let deadline = sla::deadline_utc(d, tz.unwrap_or(chrono_tz::UTC), hour)
+            let zone = tz.unwrap_or(chrono_tz::UTC);
+            let deadline = sla::deadline_utc(d, zone, hour)
                 .context("a deadline past the end of the calendar")?;
+            let day_end = sla::deadline_utc(d, zone, 0);
             // Bound as a timestamp, not as `ts` text: chrono writes years
             // past 9999 with a sign (`+10000-01-01`) that DuckDB refuses.
             insert.execute(duckdb::params![d.to_string(), country, deadline])?;
             out.by_date
                 .entry(d)
                 .or_default()
-                .push((country.clone(), deadline));
+                .push((country.clone(), deadline, day_end));
         }
     }
     Ok(out)
@@ -114,28 +118,65 @@ pub(crate) fn freshness(ctx: &Ctx, d: NaiveDate) -> Result<Check> {
 pub(crate) fn sla(ctx: &Ctx, d: NaiveDate, deadlines: &Deadlines, builds: &[BuildRecord]) -> Check {
     let hour = ctx.cfg.thresholds.sla_local_hour;
     let countries = deadlines.by_date.get(&d).map(Vec::as_slice).unwrap_or(&[]);
-    let first = sla::first_publication(builds, d);
-    let published = first.map(BuildRecord::published_at);
-    let missed: Vec<&str> = countries
+    // Each country's publication: the first build after its day ended (in
+    // UTC, or earlier where it is east of UTC; see `sla::BuildRecord`).
+    let by_country: Vec<(&str, NaiveDateTime, Option<&BuildRecord>)> = countries
         .iter()
-        .filter(|(_, deadline)| published.is_none_or(|p| p >= *deadline))
-        .map(|(c, _)| c.as_str())
+        .map(|(c, deadline, day_end)| {
+            (
+                c.as_str(),
+                *deadline,
+                sla::first_publication(builds, d, *day_end),
+            )
+        })
+        .collect();
+    let first = by_country
+        .iter()
+        .filter_map(|(_, _, b)| *b)
+        .min_by_key(|b| b.published_at());
+    let published = first.map(BuildRecord::published_at);
+    let missed: Vec<&str> = by_country
+        .iter()
+        .filter(|(_, deadline, b)| b.is_none_or(|b| b.published_at() >= *deadline))
+        .map(|(c, _, _)| *c)
         .collect();
     let deadline_map: serde_json::Map<String, Json> = countries
         .iter()
-        .map(|(c, t)| (c.clone(), Json::String(ts(*t))))
+        .map(|(c, t, _)| (c.clone(), Json::String(ts(*t))))
         .collect();
-    let summary = match (published, missed.is_empty()) {
-        (None, _) => "no recorded build published this date after it ended".to_string(),
-        (Some(p), true) => format!(
+    let published_map: serde_json::Map<String, Json> = by_country
+        .iter()
+        .map(|(c, _, b)| {
+            let at = b.map_or(Json::Null, |b| Json::String(ts(b.published_at())));
+            (c.to_string(), at)
+        })
+        .collect();
+    // The countries that missed, grouped by when they were published.
+    let mut late: BTreeMap<Option<NaiveDateTime>, Vec<&str>> = BTreeMap::new();
+    for (c, deadline, b) in &by_country {
+        let at = b.map(BuildRecord::published_at);
+        if at.is_none_or(|p| p >= *deadline) {
+            late.entry(at).or_default().push(c);
+        }
+    }
+    let summary = match published {
+        None => "no recorded build published this date after it ended".to_string(),
+        Some(p) if late.is_empty() => format!(
             "published {} (UTC), before {hour:02}:00 local everywhere",
             ts(p)
         ),
-        (Some(p), false) => format!(
-            "published {} (UTC): after {hour:02}:00 local in {}",
-            ts(p),
-            missed.join(", ")
-        ),
+        Some(_) => late
+            .iter()
+            .map(|(at, cs)| match at {
+                Some(p) => format!(
+                    "published {} (UTC): after {hour:02}:00 local in {}",
+                    ts(*p),
+                    cs.join(", ")
+                ),
+                None => format!("no build after the day ended in {}", cs.join(", ")),
+            })
+            .collect::<Vec<_>>()
+            .join("; "),
     };
     ctx.result(
         "sla",
@@ -144,6 +185,7 @@ pub(crate) fn sla(ctx: &Ctx, d: NaiveDate, deadlines: &Deadlines, builds: &[Buil
         json!({
             "published_at": published.map(ts),
             "build": first.map(|b| b.version.clone()),
+            "published_at_by_country": published_map,
             "deadline_local_hour": hour,
             "deadlines_utc": deadline_map,
             "missed_countries": missed,

@@ -4,9 +4,11 @@
 //! same local hour is a different UTC instant before and after a change.
 //!
 //! When a date was published is read from the warehouse's build history
-//! (`build_history.jsonl`). A build publishes date D when its date range
-//! covers D, D is among the dates it holds, and it ran after D ended (UTC):
-//! a build that ran during D only had part of the day. A build's publication
+//! (`build_history.jsonl`). A build publishes date D for a country when its
+//! date range covers D, D is among the dates it holds, and it ran after D
+//! ended, in UTC or in the country's time zone, whichever is first: a build
+//! that ran during D only had part of the day, but east of UTC the list is
+//! due before the UTC day ends. A build's publication
 //! time is its `--as-of` when it has one (a replay of history pretends to run
 //! at that moment), else the time it finished.
 
@@ -40,15 +42,22 @@ impl BuildRecord {
         self.as_of.unwrap_or(self.finished_at)
     }
 
-    /// Whether this build published the Top 10 of `date`.
-    pub fn publishes(&self, date: NaiveDate) -> bool {
+    /// Whether this build published the Top 10 of `date` for a country
+    /// whose own calendar day `date` ends at `local_end` (UTC): it covers
+    /// the date and ran once the day was over, in UTC or where the country
+    /// is, whichever came first. East of UTC the list is due before the UTC
+    /// day ends (06:00 in Tokyo is 21:00 UTC the day before), so a build
+    /// after the local day counts there, with the day's events so far.
+    pub fn publishes(&self, date: NaiveDate, local_end: Option<NaiveDateTime>) -> bool {
         let in_range = self.from.is_none_or(|f| f <= date) && self.to.is_none_or(|t| date <= t);
         let held =
             self.first_date.is_some_and(|f| f <= date) && self.last_date.is_some_and(|l| date <= l);
-        let day_over = date
-            .succ_opt()
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-            .is_some_and(|end| self.published_at() >= end);
+        let utc_end = date.succ_opt().and_then(|d| d.and_hms_opt(0, 0, 0));
+        let day_over = match (utc_end, local_end) {
+            (Some(u), Some(l)) => Some(u.min(l)),
+            (u, l) => u.or(l),
+        }
+        .is_some_and(|end| self.published_at() >= end);
         in_range && held && day_over
     }
 }
@@ -71,11 +80,16 @@ pub fn read_history(path: &Path) -> Result<Vec<BuildRecord>> {
         .collect()
 }
 
-/// The build that first published `date`, if any did.
-pub fn first_publication(history: &[BuildRecord], date: NaiveDate) -> Option<&BuildRecord> {
+/// The build that first published `date` for a country whose day ends at
+/// `local_end` (UTC; None: judged in UTC), if any did.
+pub fn first_publication(
+    history: &[BuildRecord],
+    date: NaiveDate,
+    local_end: Option<NaiveDateTime>,
+) -> Option<&BuildRecord> {
     history
         .iter()
-        .filter(|b| b.publishes(date))
+        .filter(|b| b.publishes(date, local_end))
         .min_by_key(|b| b.published_at())
 }
 
@@ -194,7 +208,7 @@ mod tests {
                 Some(("2026-10-22", "2026-10-23")),
             ),
         ];
-        let first = |date| first_publication(&history, d(date)).map(|b| b.published_at());
+        let first = |date| first_publication(&history, d(date), None).map(|b| b.published_at());
         assert_eq!(first("2026-10-23"), Some(t("2026-10-24T03:00:00")));
         // The range build does not cover the 24th; the as-of build of the
         // 25th does, and it ran after the 24th ended.
@@ -202,5 +216,28 @@ mod tests {
         // Only the plain build ran after the 25th ended.
         assert_eq!(first("2026-10-25"), Some(t("2026-11-20T12:00:00")));
         assert_eq!(first("2026-11-05"), None);
+    }
+
+    /// East of UTC the deadline comes before the UTC day ends: a build after
+    /// the local day ended publishes there, and only there.
+    #[test]
+    fn east_of_utc_a_build_after_the_local_day_publishes() {
+        let history = vec![
+            build(Some("2026-10-24T20:30:00"), "2026-11-20T12:00:00", None),
+            build(None, "2026-11-21T12:00:00", None),
+        ];
+        let tokyo = zone("Asia/Tokyo").unwrap();
+        let end = |tz| deadline_utc(d("2026-10-24"), tz, 0);
+        assert_eq!(end(tokyo), Some(t("2026-10-24T15:00:00")));
+        let first =
+            |tz| first_publication(&history, d("2026-10-24"), end(tz)).map(|b| b.published_at());
+        assert_eq!(first(tokyo), Some(t("2026-10-24T20:30:00")));
+        assert!(first(tokyo).unwrap() < deadline("2026-10-24", "Asia/Tokyo"));
+        // In London the 20:30 build had only part of the day.
+        let london = zone("Europe/London").unwrap();
+        assert_eq!(first(london), Some(t("2026-11-21T12:00:00")));
+        // West of UTC the UTC day ends first.
+        let ny = zone("America/New_York").unwrap();
+        assert_eq!(first(ny), Some(t("2026-11-21T12:00:00")));
     }
 }
