@@ -603,6 +603,7 @@ fn fake_changes(date: NaiveDate, country: &str) -> Changes {
         published: published_table.to_json(),
         now: now_table.to_json(),
         moved,
+        totals_changed: 3,
         published_table,
         now_table,
     }
@@ -1515,7 +1516,7 @@ fn c_shows_what_changed_since_publication() {
         s.contains("Crimson Bridges: out → #10 (+7200 watch seconds)"),
         "{s}"
     );
-    assert!(s.contains("1 rows arrived after publication"), "{s}");
+    assert!(s.contains("1 row arrived after publication"), "{s}");
     assert!(s.contains("ev-late00000001"), "{s}");
     insta::assert_snapshot!("changes_120x40", s);
     press(&mut app, KeyCode::Char('s'));
@@ -1792,6 +1793,35 @@ fn assert_top10_on_screen(screen: &str, titles: &[String]) {
             i + 1
         );
     }
+}
+
+/// The why-not search lists each show once: the old ids merged into a
+/// show (same title) are left out, the canonical show is there.
+#[test]
+fn the_why_not_titles_leave_out_merged_old_ids() {
+    let fx = fixture();
+    let session = Session::open(Warehouse::new(&fx.wh).current().unwrap()).unwrap();
+    let ids = |sql: &str| -> Vec<i64> {
+        let t = Table::query(&session.conn, sql, &[]).unwrap();
+        t.rows
+            .iter()
+            .map(|r| match r[0] {
+                Cell::Int(i) => i,
+                ref other => panic!("{other:?}"),
+            })
+            .collect()
+    };
+    let listed = ids(queries::TUI_SHOW_TITLES.text);
+    let merged = ids("SELECT old_show_id, canonical_show_id FROM show_canonical_resolved");
+    let canonical = ids(
+        "SELECT canonical_show_id FROM show_canonical_resolved WHERE canonical_show_id IN (SELECT show_id FROM dim_shows)",
+    );
+    assert!(!merged.is_empty(), "the fixture has merged shows");
+    assert!(merged.iter().all(|m| !listed.contains(m)), "{merged:?}");
+    assert!(
+        canonical.iter().all(|c| listed.contains(c)),
+        "{canonical:?}"
+    );
 }
 
 #[test]

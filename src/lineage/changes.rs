@@ -64,6 +64,9 @@ pub struct Changes {
     pub published: Json,
     pub now: Json,
     pub moved: Vec<Moved>,
+    /// Shows of both lists whose watch seconds changed since publication,
+    /// moved or not.
+    pub totals_changed: usize,
     /// The published list (`queries/top10.sql` on the rebuilt date).
     #[serde(skip)]
     pub published_table: Table,
@@ -127,6 +130,10 @@ pub fn changes(
     let find =
         |v: &[(i64, i64, Option<String>, i64)], id: i64| v.iter().find(|x| x.1 == id).cloned();
     let ids: BTreeSet<i64> = p.iter().chain(&n).map(|x| x.1).collect();
+    let totals_changed = ids
+        .iter()
+        .filter(|id| find(&p, **id).map(|x| x.3) != find(&n, **id).map(|x| x.3))
+        .count();
     let mut moved = Vec::new();
     for id in ids {
         let (a, b) = (find(&p, id), find(&n, id));
@@ -164,9 +171,25 @@ pub fn changes(
         published: published_table.to_json(),
         now: now_table.to_json(),
         moved,
+        totals_changed,
         published_table,
         now_table,
     })
+}
+
+impl Changes {
+    /// The line said when no show moved: whether anything changed at all.
+    pub fn unmoved_note(&self) -> Option<String> {
+        if !self.moved.is_empty() {
+            return None;
+        }
+        Some(match self.totals_changed {
+            0 => "Nothing moved: no late or re-delivered event changed the list.".to_string(),
+            n => format!(
+                "No rank changed: late or re-delivered events changed the watch seconds of {n} of these shows, not their order."
+            ),
+        })
+    }
 }
 
 /// A show's total watch seconds in a warehouse (None: not watched).
@@ -222,11 +245,8 @@ pub fn write(c: &Changes, format: Format, out: &mut dyn Write) -> Result<()> {
             c.published_table.write(Format::Table, out)?;
             writeln!(out, "\nNow")?;
             c.now_table.write(Format::Table, out)?;
-            if c.moved.is_empty() {
-                writeln!(
-                    out,
-                    "\nNothing moved: no late or re-delivered event changed the list."
-                )?;
+            if let Some(note) = c.unmoved_note() {
+                writeln!(out, "\n{note}")?;
             }
             for m in &c.moved {
                 let delta =
@@ -235,8 +255,8 @@ pub fn write(c: &Changes, format: Format, out: &mut dyn Write) -> Result<()> {
                     "no row of its own arrived after publication: other shows moved past it or behind it".to_string()
                 } else {
                     format!(
-                        "{} rows arrived after publication",
-                        m.arrivals_table.rows.len()
+                        "{} arrived after publication",
+                        super::render::counted(m.arrivals_table.rows.len() as i64, "row", "rows")
                     )
                 };
                 writeln!(
@@ -295,5 +315,29 @@ mod tests {
             "2026-07-01 20:00:00"
         );
         assert!(publication_time(d("2026-07-01"), "Mars/Olympus").is_err());
+    }
+
+    /// With no show moved, the note says whether watch seconds changed.
+    #[test]
+    fn the_unmoved_note_tells_changed_totals_from_none() {
+        let mut c = Changes {
+            date: d("2026-07-01"),
+            country: "US".into(),
+            timezone: "America/New_York".into(),
+            published_at: d("2026-07-02").and_hms_opt(10, 0, 0).unwrap(),
+            published: Json::Null,
+            now: Json::Null,
+            moved: Vec::new(),
+            totals_changed: 0,
+            published_table: Table::default(),
+            now_table: Table::default(),
+        };
+        assert!(c.unmoved_note().unwrap().starts_with("Nothing moved"));
+        c.totals_changed = 2;
+        let note = c.unmoved_note().unwrap();
+        assert!(
+            note.starts_with("No rank changed") && note.contains(" 2 "),
+            "{note}"
+        );
     }
 }

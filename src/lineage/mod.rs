@@ -220,8 +220,8 @@ pub fn explain(
             step: "duplicates",
             count: duplicates as i64,
             detail: format!(
-                "versions that lost deduplication; {} events remain",
-                kept.len() + quarantined.len()
+                "versions that lost deduplication; {} remain",
+                render::counted((kept.len() + quarantined.len()) as i64, "event", "events")
             ),
         },
         Step {
@@ -258,7 +258,10 @@ pub fn explain(
         Step {
             step: "fact events",
             count: kept.len() as i64,
-            detail: format!("{kept_seconds} watch seconds from {kept_viewers} viewers"),
+            detail: format!(
+                "{kept_seconds} watch seconds from {}",
+                render::counted(kept_viewers, "viewer", "viewers")
+            ),
         },
     ];
     match &aggregate {
@@ -266,7 +269,10 @@ pub fn explain(
             path.push(Step {
                 step: "aggregate",
                 count: a.total_watch_seconds,
-                detail: format!("total_watch_seconds, {} viewers", a.viewers),
+                detail: format!(
+                    "total_watch_seconds, {}",
+                    render::counted(a.viewers, "viewer", "viewers")
+                ),
             });
             path.push(Step {
                 step: "eligibility",

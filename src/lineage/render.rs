@@ -39,11 +39,17 @@ pub fn headline(e: &Explanation) -> String {
     )
 }
 
+/// `n` and its noun, singular for one: `1 viewer`, `3 viewers`.
+pub fn counted(n: impl Into<i64>, one: &str, many: &str) -> String {
+    let n = n.into();
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// The second line: ranked #n, excluded by a rule, or not watched.
 pub fn verdict(e: &Explanation) -> String {
     match (&e.aggregate, e.status) {
         (Some(a), "ranked") => format!(
-            "Ranked #{} {}: {} watch seconds ({}), {} viewers.",
+            "Ranked #{} {}: {} watch seconds ({}), {}.",
             a.rank_in_country.unwrap_or_default(),
             if e.in_top10 {
                 "in the published Top 10"
@@ -52,13 +58,13 @@ pub fn verdict(e: &Explanation) -> String {
             },
             a.total_watch_seconds,
             hours(a.total_watch_seconds),
-            a.viewers
+            counted(a.viewers, "viewer", "viewers")
         ),
         (Some(a), _) => format!(
-            "Not ranked: excluded by the {} rule ({} watch seconds, {} viewers).",
+            "Not ranked: excluded by the {} rule ({} watch seconds, {}).",
             e.exclusion_rule.as_deref().unwrap_or("?"),
             a.total_watch_seconds,
-            a.viewers
+            counted(a.viewers, "viewer", "viewers")
         ),
         (None, _) => "Not ranked: no valid event of this show in this country on this date.".into(),
     }

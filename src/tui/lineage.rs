@@ -399,13 +399,14 @@ fn summary(e: &Explanation) -> Vec<Line<'static>> {
             near.push(Span::styled(" · ", dim));
         }
         near.push(Span::raw(format!(
-            "#{} {} ({}): {} s, separated by {} {:+}",
+            "#{} {} ({}): {} s, separated by {} {}{}",
             n.rank,
             format::truncate(n.title.as_deref().unwrap_or("(not in dim_shows)"), 24),
             n.position,
             format::thousands(n.total_watch_seconds),
             n.separated_by,
-            n.difference
+            if n.difference > 0 { "+" } else { "" },
+            format::thousands(n.difference)
         )));
     }
     lines.push(Line::from(near));
@@ -851,11 +852,8 @@ pub fn changes_lines(c: &Changes, width: u16) -> Vec<Line<'static>> {
         ]));
     }
     lines.push(Line::raw(""));
-    if c.moved.is_empty() {
-        lines.push(Line::styled(
-            "Nothing moved: no late or re-delivered event changed the list.",
-            Style::new().fg(Color::Green),
-        ));
+    if let Some(note) = c.unmoved_note() {
+        lines.push(Line::styled(note, Style::new().fg(Color::Green)));
     }
     for m in &c.moved {
         let delta = m.now_watch_seconds.unwrap_or(0) - m.published_watch_seconds.unwrap_or(0);
@@ -883,7 +881,10 @@ pub fn changes_lines(c: &Changes, width: u16) -> Vec<Line<'static>> {
             ));
         } else {
             lines.push(Line::styled(
-                format!("  {} rows arrived after publication:", t.rows.len()),
+                format!(
+                    "  {} arrived after publication:",
+                    crate::lineage::render::counted(t.rows.len() as i64, "row", "rows")
+                ),
                 dim,
             ));
             let mut out = Vec::new();
