@@ -111,7 +111,7 @@ pub fn overview() -> Result<ExitCode> {
     table.write(Format::Table, &mut out)?;
     writeln!(
         out,
-        "\nusage: top10 <generate|build|query> [options]; try `top10 query top10 --date {date} --country GB` or `top10 --help`"
+        "\nusage: top10 <generate|build|query|explain|check|tui|bench> [options]; try `top10 query top10 --date {date} --country GB` or `top10 --help`"
     )?;
     out.flush()?;
     Ok(ExitCode::from(EXIT_OK))

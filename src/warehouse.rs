@@ -188,21 +188,31 @@ impl Warehouse {
         })?;
         let name = name.trim().to_string();
         let dir = self.versions_dir().join(&name);
-        let manifest = Manifest::read(&dir.join("manifest.json")).with_context(|| {
+        let path = dir.join("manifest.json");
+        // The schema version first: an older layout's manifest may not parse
+        // as this one's, and "damaged" would be the wrong thing to say.
+        let schema = std::fs::read_to_string(&path)
+            .ok()
+            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
+            .and_then(|v| {
+                Some((
+                    v.get("schema_version")?.as_u64()?,
+                    v.get("tool_version")?.as_str()?.to_string(),
+                ))
+            });
+        if let Some((found, tool)) = schema.filter(|(v, _)| *v != u64::from(SCHEMA_VERSION)) {
+            bail!(
+                "warehouse {} was made by top10 {tool} (schema {found}), this is top10 {} (schema {SCHEMA_VERSION}): rebuild it with `top10 build`",
+                self.root.display(),
+                env!("CARGO_PKG_VERSION")
+            );
+        }
+        let manifest = Manifest::read(&path).with_context(|| {
             format!(
                 "warehouse {} is damaged: version {name} is unreadable",
                 self.root.display()
             )
         })?;
-        if manifest.schema_version != SCHEMA_VERSION {
-            bail!(
-                "warehouse {} was made by top10 {} (schema {}), this is top10 {} (schema {SCHEMA_VERSION}): rebuild it with `top10 build`",
-                self.root.display(),
-                manifest.tool_version,
-                manifest.schema_version,
-                env!("CARGO_PKG_VERSION")
-            );
-        }
         Ok(Version {
             name,
             dir,

@@ -1003,19 +1003,27 @@ fn a_warehouse_from_another_schema_version_asks_for_a_rebuild() {
     let mf = wh.join("versions/v000001/manifest.json");
     let text = std::fs::read_to_string(&mf)
         .unwrap()
-        .replace("\"schema_version\": 2", "\"schema_version\": 0");
-    std::fs::write(&mf, text).unwrap();
-    let o = run(&[
-        "query",
-        "top10",
-        "--warehouse",
-        wh.to_str().unwrap(),
-        "--date",
-        "2026-09-12",
-        "--country",
-        "US",
-    ]);
-    assert_one_line_error(&o, &["rebuild"]);
+        .replace("\"schema_version\": 2", "\"schema_version\": 1");
+    let query = || {
+        run(&[
+            "query",
+            "top10",
+            "--warehouse",
+            wh.to_str().unwrap(),
+            "--date",
+            "2026-09-12",
+            "--country",
+            "US",
+        ])
+    };
+    std::fs::write(&mf, &text).unwrap();
+    assert_one_line_error(&query(), &["(schema 1)", "rebuild"]);
+    // An older layout's manifest lacks fields this one has: still a request
+    // to rebuild, not "damaged".
+    let mut v: Value = serde_json::from_str(&text).unwrap();
+    v.as_object_mut().unwrap().remove("segments");
+    std::fs::write(&mf, v.to_string()).unwrap();
+    assert_one_line_error(&query(), &["(schema 1)", "rebuild"]);
 }
 
 // ---------------------------------------------------------------- sample

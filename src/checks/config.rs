@@ -105,7 +105,18 @@ impl Config {
     /// Parse the text of a `top10.toml`.
     pub fn parse(text: &str, path: &Path) -> Result<Config> {
         let file: File = toml::from_str(text).map_err(|e| {
-            anyhow::anyhow!("{}: {}", path.display(), e.message().replace('\n', " "))
+            // The line and its text: toml's message alone ("wanted string
+            // or table") does not say which setting it is about.
+            let at = e
+                .span()
+                .map(|s| {
+                    let start = s.start.min(text.len());
+                    let n = text[..start].matches('\n').count();
+                    let line = text.lines().nth(n).unwrap_or_default().trim();
+                    format!(" line {} (`{line}`)", n + 1)
+                })
+                .unwrap_or_default();
+            anyhow::anyhow!("{}{at}: {}", path.display(), e.message().replace('\n', " "))
         })?;
         for name in file.severity.keys() {
             if !NAMES.contains(&name.as_str()) {
@@ -225,5 +236,10 @@ mod tests {
         assert!(Config::parse("[severity]\nnope = \"high\"\n", p).is_err());
         assert!(Config::parse("[severity]\nsla = \"urgent\"\n", p).is_err());
         assert!(Config::parse("[thresholds]\nsla_local_hour = 30\n", p).is_err());
+        // A value of the wrong type names its line and setting.
+        let e = Config::parse("[severity]\nsla = 3\n", p)
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("top10.toml line 2 (`sla = 3`): "), "{e}");
     }
 }
