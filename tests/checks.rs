@@ -32,6 +32,12 @@ const SMALL: &[&str] = &[
 
 /// Generate a lake of `days` days from `start` with extra generator flags.
 fn generate(out: &Path, seed: &str, start: &str, days: &str, extra: &[&str]) {
+    generate_sized(out, seed, start, days, &[SMALL, extra].concat());
+}
+
+/// The same with `size` instead of [`SMALL`] (countries, shows, users,
+/// events a day).
+fn generate_sized(out: &Path, seed: &str, start: &str, days: &str, size: &[&str]) {
     let mut args = vec![
         "generate",
         "--out",
@@ -43,8 +49,7 @@ fn generate(out: &Path, seed: &str, start: &str, days: &str, extra: &[&str]) {
         "--days",
         days,
     ];
-    args.extend_from_slice(SMALL);
-    args.extend_from_slice(extra);
+    args.extend_from_slice(size);
     ok(&args);
 }
 
@@ -364,25 +369,22 @@ fn canonical_map_finds_cycles_and_conflicts() {
 fn referential_integrity_counts_the_fact_rows_when_nothing_is_orphaned() {
     let dir = TempDir::new().unwrap();
     let lake = dir.path().join("lake");
-    ok(&[
-        "generate",
-        "--out",
-        lake.to_str().unwrap(),
-        "--seed",
+    generate_sized(
+        &lake,
         "3",
-        "--start",
         "2026-09-07",
-        "--days",
         "1",
-        "--countries",
-        "1",
-        "--shows",
-        "20",
-        "--users",
-        "1",
-        "--events-per-day",
-        "1",
-    ]);
+        &[
+            "--countries",
+            "1",
+            "--shows",
+            "20",
+            "--users",
+            "1",
+            "--events-per-day",
+            "1",
+        ],
+    );
     let wh = dir.path().join("wh");
     build(&lake, &wh, &[]);
     let (_, r) = check(&wh, &["--date", "2026-09-07"]);
@@ -472,25 +474,22 @@ fn sla_east_of_utc_counts_a_build_after_the_local_day() {
     let dir = TempDir::new().unwrap();
     let lake = dir.path().join("lake");
     let wh = dir.path().join("wh");
-    ok(&[
-        "generate",
-        "--out",
-        lake.to_str().unwrap(),
-        "--seed",
+    generate_sized(
+        &lake,
         "5",
-        "--start",
         "2026-10-20",
-        "--days",
         "3",
-        "--countries",
-        "8",
-        "--shows",
-        "40",
-        "--users",
-        "3000",
-        "--events-per-day",
-        "3000",
-    ]);
+        &[
+            "--countries",
+            "8",
+            "--shows",
+            "40",
+            "--users",
+            "3000",
+            "--events-per-day",
+            "3000",
+        ],
+    );
     // The morning after, 03:30 UTC: in time in Europe and the Americas, but
     // 06:30 in Tokyo.
     build(&lake, &wh, &["--as-of", "2026-10-22T03:30:00"]);

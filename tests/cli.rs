@@ -43,6 +43,13 @@ fn fixture() -> &'static Built {
     })
 }
 
+/// Run a command that must succeed and print JSON; its JSON.
+fn ok_json(args: &[&str]) -> Value {
+    let o = run(args);
+    assert!(o.status.success(), "{args:?}: {}", stderr(&o));
+    serde_json::from_str(&stdout(&o)).unwrap()
+}
+
 /// A private copy of the fixture lake, to break.
 fn lake_copy() -> (TempDir, PathBuf) {
     let dir = TempDir::new().unwrap();
@@ -479,7 +486,7 @@ fn a_partial_build_says_when_it_keeps_dates_seen_at_another_time() {
 #[test]
 fn query_top10_json_has_exactly_the_spec_keys() {
     let date = latest_date(&fixture().wh);
-    let o = run(&[
+    let v = ok_json(&[
         "query",
         "top10",
         "--warehouse",
@@ -491,8 +498,6 @@ fn query_top10_json_has_exactly_the_spec_keys() {
         "--format",
         "json",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 10);
     for (i, r) in rows.iter().enumerate() {
@@ -579,7 +584,7 @@ fn query_formats_agree() {
 #[test]
 fn query_wow_and_share() {
     let date = latest_date(&fixture().wh);
-    let o = run(&[
+    let v = ok_json(&[
         "query",
         "wow",
         "--warehouse",
@@ -591,8 +596,6 @@ fn query_wow_and_share() {
         "--format",
         "json",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let rows = v.as_array().unwrap();
     assert!(!rows.is_empty() && rows.len() <= 20);
     let keys: Vec<&String> = rows[0].as_object().unwrap().keys().collect();
@@ -638,7 +641,7 @@ fn query_wow_and_share() {
         stdout(&o)
     );
 
-    let o = run(&[
+    let v = ok_json(&[
         "query",
         "share",
         "--warehouse",
@@ -650,8 +653,6 @@ fn query_wow_and_share() {
         "--format",
         "json",
     ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let v: Value = serde_json::from_str(&stdout(&o)).unwrap();
     let rows = v.as_array().unwrap();
     assert_eq!(rows.len(), 3 * 5, "every date and country");
     for r in rows {
