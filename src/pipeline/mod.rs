@@ -101,14 +101,13 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
     }
 
     // A warehouse folder this build creates is removed if the build fails,
-    // so a failed first build leaves nothing behind. Only by the build that
-    // took the lock: another one, refused by it, must not remove its work.
+    // so a failed first build leaves nothing behind: by the build that took
+    // the lock, while it still holds it (a build refused by the lock must
+    // not remove another's work, nor one that starts after it).
     let created = first_missing(wh);
-    let mut locked = false;
+    let warehouse = Warehouse::new(wh);
+    let lock = warehouse.lock()?;
     let result = (|| -> Result<Manifest> {
-        let warehouse = Warehouse::new(wh);
-        let lock = warehouse.lock()?;
-        locked = true;
         // A partial rebuild needs the live version to take the other dates from.
         let previous = match opts.range {
             Some(_) if warehouse.exists() => Some(warehouse.current()?),
@@ -167,11 +166,11 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
         Ok(manifest)
     })();
     if result.is_err()
-        && locked
         && let Some(dir) = created
     {
         let _ = fs::remove_dir_all(dir);
     }
+    drop(lock);
     result
 }
 
