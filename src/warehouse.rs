@@ -298,8 +298,31 @@ impl Warehouse {
             .append(true)
             .open(&path)
             .with_context(|| format!("writing {}", path.display()))?;
-        let len = h.metadata().map(|m| m.len()).unwrap_or(0);
-        let written = writeln!(h, "{line}").and_then(|()| h.sync_all());
+        // A build killed while committing leaves its line without a newline
+        // (killed while writing it) or its whole line with CURRENT never
+        // switched to it: cut that off first, so the history holds only
+        // builds that went live and every line stays whole.
+        let text = fs::read_to_string(&path).unwrap_or_default();
+        let mut len = text.rfind('\n').map_or(0, |i| i + 1);
+        if len > 0 {
+            let start = text[..len - 1].rfind('\n').map_or(0, |i| i + 1);
+            let last: Option<String> =
+                serde_json::from_str::<serde_json::Value>(&text[start..len - 1])
+                    .ok()
+                    .and_then(|v| Some(v.get("version")?.as_str()?.to_string()));
+            let live = fs::read_to_string(self.current_file())
+                .ok()
+                .map(|c| c.trim().to_string());
+            if last.is_some() && last != live {
+                len = start;
+            }
+        }
+        let len = len as u64;
+        // One write, so a kill cannot split the line from its newline.
+        let written = h
+            .set_len(len)
+            .and_then(|()| h.write_all(format!("{line}\n").as_bytes()))
+            .and_then(|()| h.sync_all());
         let undo = move || {
             let _ = h.set_len(len);
         };

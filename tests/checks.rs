@@ -520,6 +520,46 @@ fn sla_east_of_utc_counts_a_build_after_the_local_day() {
     assert_eq!(sla["details"]["published_at"], "2026-10-21T20:30:00");
 }
 
+/// A build killed while committing leaves a history line of a version
+/// that never went live, or half a line: the SLA check ignores both, and
+/// the next build cuts them off before it appends its own.
+#[test]
+fn a_killed_commit_leaves_no_publication_behind() {
+    let dir = TempDir::new().unwrap();
+    let lake = dir.path().join("lake");
+    let wh = dir.path().join("wh");
+    copy_dir(&clean().lake, &lake);
+    copy_dir(&clean().wh, &wh);
+    let history = wh.join("build_history.jsonl");
+    let good = std::fs::read_to_string(&history).unwrap();
+    let sla = |wh: &Path| {
+        let (_, r) = check(wh, &["--date", LAST]);
+        find(&r, "sla", None)["details"]["published_at"].clone()
+    };
+    let before = sla(&wh);
+    assert_eq!(before, "2026-09-22T02:00:00");
+    // Killed after appending, before switching CURRENT: an earlier as-of.
+    let never_live = r#"{"version":"v000009","finished_at":"2026-09-22T01:00:00","as_of":"2026-09-22T01:00:00","from":null,"to":null,"first_date":"2026-09-07","last_date":"2026-09-21"}"#;
+    std::fs::write(&history, format!("{good}{never_live}\n")).unwrap();
+    assert_eq!(
+        sla(&wh),
+        before,
+        "a version that never went live published nothing"
+    );
+    // Killed while writing: half a line.
+    std::fs::write(&history, format!("{good}{}", &never_live[..40])).unwrap();
+    assert_eq!(
+        sla(&wh),
+        before,
+        "half a line is no error and no publication"
+    );
+    build(&lake, &wh, &[]);
+    let after = std::fs::read_to_string(&history).unwrap();
+    assert!(after.starts_with(&good) && after.ends_with('\n'), "{after}");
+    assert_eq!(after.lines().count(), good.lines().count() + 1, "{after}");
+    assert!(!after.contains("v000009"), "{after}");
+}
+
 #[test]
 fn history_survives_a_rebuild_and_top10_toml_is_read() {
     let dir = TempDir::new().unwrap();

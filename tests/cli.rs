@@ -210,6 +210,33 @@ fn generate_refuses_to_overwrite_unless_forced() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!out.join("precious.txt").exists());
     assert!(out.join("dim_geo.parquet").is_file());
+
+    // Left by runs killed midway: the lake moved aside between the two
+    // renames, and a staging folder of a process that is gone. The next
+    // run removes both and succeeds.
+    std::fs::create_dir_all(dir.path().join(".lake.old")).unwrap();
+    std::fs::create_dir_all(dir.path().join(".lake.partial-999999999")).unwrap();
+    let o = run(&[
+        "generate",
+        "--out",
+        out.to_str().unwrap(),
+        "--days",
+        "1",
+        "--shows",
+        "20",
+        "--users",
+        "100",
+        "--events-per-day",
+        "100",
+        "--force",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let mut left: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    left.sort();
+    assert_eq!(left, ["lake"]);
 }
 
 #[test]
@@ -234,6 +261,18 @@ fn generate_rejects_bad_settings() {
         "2026-13-01",
     ]);
     assert_one_line_error(&o, &["2026-13-01"]);
+    // Landing dates must stay within years 1 to 9999.
+    for start in ["9999-12-31", "-0001-01-01"] {
+        let o = run(&[
+            "generate",
+            "--out",
+            out.to_str().unwrap(),
+            &format!("--start={start}"),
+            "--days",
+            "1",
+        ]);
+        assert_one_line_error(&o, &["--start", "years 1 to 9999"]);
+    }
     assert!(!out.exists(), "nothing written");
 }
 

@@ -1459,3 +1459,78 @@ fn a_panic_in_the_explorer_restores_the_terminal() {
         );
     }
 }
+
+/// The explorer killed from outside (SIGTERM, SIGHUP) quits as on `q`: the
+/// terminal is restored — cooked mode with echo, main screen, cursor shown,
+/// mouse reporting off — and the exit code is 128 + the signal.
+#[test]
+fn a_termination_signal_restores_the_terminal() {
+    if !Tmux::usable() {
+        return;
+    }
+    let b = build(&Lake::base());
+    let bin = assert_cmd::cargo::cargo_bin("top10");
+    for (n, (signal, code)) in [("TERM", 143), ("HUP", 129)].into_iter().enumerate() {
+        let dir = TempDir::new().unwrap();
+        let shell = dir.path().join("shell");
+        let status = dir.path().join("status");
+        let stty = dir.path().join("stty");
+        let script = format!(
+            "echo $$ > {}; {} tui --warehouse {}; echo EXIT=$? > {}; stty -a > {}; sleep 60",
+            shell_quote(shell.to_str().unwrap()),
+            shell_quote(bin.to_str().unwrap()),
+            shell_quote(b.wh.to_str().unwrap()),
+            shell_quote(status.to_str().unwrap()),
+            shell_quote(stty.to_str().unwrap()),
+        );
+        let tmux = Tmux::start(
+            format!("top10-signal-{}-{n}", std::process::id()),
+            &script,
+            Duration::from_secs(30),
+            true,
+        );
+        tmux.wait_for("the explorer", |s| {
+            s.contains(" Top 10 · ") && !s.contains("loading")
+        });
+        let shell_pid = fs::read_to_string(&shell).unwrap().trim().to_string();
+        let child = Process::new("pgrep")
+            .args(["-P", &shell_pid])
+            .output()
+            .unwrap();
+        let pid = String::from_utf8_lossy(&child.stdout).trim().to_string();
+        assert!(!pid.is_empty(), "no explorer process under {shell_pid}");
+        let killed = Process::new("kill")
+            .args([format!("-{signal}"), pid])
+            .status()
+            .unwrap();
+        assert!(killed.success());
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while !stty.exists() {
+            assert!(
+                Instant::now() < deadline,
+                "{signal}: the explorer did not exit:\n{}",
+                tmux.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        std::thread::sleep(Duration::from_millis(200));
+        assert_eq!(
+            fs::read_to_string(&status).unwrap().trim(),
+            format!("EXIT={code}"),
+            "{signal}"
+        );
+        let stty = fs::read_to_string(&stty).unwrap();
+        let words: Vec<&str> = stty.split_whitespace().collect();
+        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+            assert!(words.contains(&flag), "{signal}: {flag} is off: {stty}");
+        }
+        let flags = tmux.cmd(&[
+            "display-message",
+            "-p",
+            "-t",
+            "t",
+            "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+        ]);
+        assert_eq!(flags.trim(), "0 0 1", "{signal}: screen, mouse, cursor");
+    }
+}

@@ -1795,6 +1795,32 @@ fn assert_top10_on_screen(screen: &str, titles: &[String]) {
     }
 }
 
+/// A version removed by newer builds while the explorer reads it (builds
+/// keep three) is said plainly in the panes, not as DuckDB's missing-file
+/// error.
+#[test]
+fn a_version_removed_under_the_explorer_says_so() {
+    let dir = TempDir::new().unwrap();
+    let wh = dir.path().join("wh");
+    support::copy_dir(&fixture().wh, &wh);
+    let version = Warehouse::new(&wh).current().unwrap();
+    let mut app = App::new(
+        Info::from_version(&version, "fixture"),
+        std::env::temp_dir(),
+        (120, 40),
+    );
+    let (tx, rx) = mpsc::channel();
+    let worker = Worker::spawn(Session::open(version.clone()).unwrap(), move |r| {
+        let _ = tx.send(r);
+    })
+    .unwrap();
+    std::fs::remove_dir_all(&version.dir).unwrap();
+    settle(&mut app, &worker, &rx);
+    let s = screen(&app, 120, 40);
+    assert!(s.contains("removed by newer builds"), "{s}");
+    assert!(!s.contains("No files found"), "{s}");
+}
+
 /// The why-not search lists each show once: the old ids merged into a
 /// show (same title) are left out, the canonical show is there.
 #[test]

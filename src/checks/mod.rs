@@ -255,7 +255,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     )?;
     let dates = dates_to_check(&args, &version)?;
     let session = Session::open(version)?;
-    let checks = run_checks(&session.conn, &cfg, &root, &dates)?;
+    let checks = run_checks(&session.conn, &cfg, &root, &session.version.name, &dates)?;
     if let Err(e) = history::append(&root, &checks, Utc::now().naive_utc()) {
         crate::error::say(&format!(
             "top10: warning: results not recorded in pipeline_health: {}",
@@ -284,10 +284,11 @@ pub fn run_checks(
     conn: &Connection,
     cfg: &Config,
     root: &Path,
+    live: &str,
     dates: &[NaiveDate],
 ) -> Result<Vec<Check>> {
     let ctx = Ctx { conn, cfg };
-    let builds = sla::read_history(&crate::warehouse::Warehouse::new(root).history_file())?;
+    let builds = sla::read_history(&crate::warehouse::Warehouse::new(root).history_file(), live)?;
     let zones = data::load_deadlines(&ctx, dates)?;
     let mut out = Vec::new();
     for &d in dates {
@@ -312,7 +313,7 @@ pub fn run_checks(
 /// `pipeline_health`: for the explorer's quality pane.
 pub fn run_date(session: &Session, cfg: &Config, date: NaiveDate) -> Result<Vec<Check>> {
     let root = warehouse_root(&session.version);
-    run_checks(&session.conn, cfg, &root, &[date])
+    run_checks(&session.conn, cfg, &root, &session.version.name, &[date])
 }
 
 /// The settings `top10 check` uses without `--config` or flags: the first

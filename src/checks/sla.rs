@@ -62,22 +62,34 @@ impl BuildRecord {
     }
 }
 
-/// Every recorded build; a warehouse without history has none. A line that
-/// cannot be read is an error naming the file and line.
-pub fn read_history(path: &Path) -> Result<Vec<BuildRecord>> {
+/// Every recorded build that went live up to version `live`; a warehouse
+/// without history has none. A build appends its line before it switches
+/// `CURRENT`, so a line of a version newer than `live` is a build still
+/// committing, or one killed before it went live, and a last line with no
+/// newline one killed while writing it: neither published anything. Any
+/// other line that cannot be read is an error naming the file and line.
+pub fn read_history(path: &Path, live: &str) -> Result<Vec<BuildRecord>> {
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
         Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
     };
-    text.lines()
+    // Only whole lines.
+    let text = &text[..text.rfind('\n').map_or(0, |i| i + 1)];
+    let records: Vec<BuildRecord> = text
+        .lines()
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| {
             serde_json::from_str(l)
                 .with_context(|| format!("{} line {}: not a build record", path.display(), i + 1))
         })
-        .collect()
+        .collect::<Result<_>>()?;
+    // Version names sort by number (`v000042`).
+    Ok(records
+        .into_iter()
+        .filter(|b| b.version.as_str() <= live)
+        .collect())
 }
 
 /// The build that first published `date` for a country whose day ends at

@@ -63,6 +63,20 @@ impl TryFrom<&GenerateArgs> for Params {
             "--days must be between 1 and 3660, got {}",
             a.days
         );
+        // Landing dates run a few days past the last event date (late
+        // arrivals, 1–3 days, plus hours of delivery); DuckDB's dates, and
+        // the lake's dt=YYYY-MM-DD folders, run from year 1 to 9999.
+        let last_landing = a
+            .start
+            .checked_add_days(chrono::Days::new(u64::from(a.days) + 5));
+        ensure!(
+            a.start >= NaiveDate::from_ymd_opt(1, 1, 1).expect("a date")
+                && last_landing
+                    .is_some_and(|d| d <= NaiveDate::from_ymd_opt(9999, 12, 31).expect("a date")),
+            "--start {} with --days {} leaves years 1 to 9999, where the lake's dates must stay (late data lands up to a few days after the last day)",
+            a.start,
+            a.days
+        );
         ensure!(
             (1..=COUNTRIES.len()).contains(&a.countries),
             "--countries must be between 1 and {}, got {}",
@@ -161,6 +175,15 @@ pub fn run(p: &Params, out: &Path, force: bool) -> Result<Summary> {
     }
     let staging = staging_dir(out)?;
     let result = write_lake(p, &staging);
+    // A lake with no event (a day or two of very few events a day) is one
+    // no build can read: refuse it rather than write it.
+    let result = result.and_then(|s| {
+        ensure!(
+            s.stats.events > 0,
+            "these settings generate no event: raise --events-per-day or --days"
+        );
+        Ok(s)
+    });
     let summary = match result {
         Ok(s) => s,
         Err(e) => {
@@ -187,7 +210,22 @@ fn staging_dir(out: &Path) -> Result<PathBuf> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "lake".into());
-    let staging = parent.join(format!(".{name}.partial-{}", std::process::id()));
+    // Staging folders of runs that were killed (their process is gone) are
+    // removed, so interrupted runs do not pile up copies of a lake.
+    let prefix = format!(".{name}.partial-");
+    if let Ok(entries) = std::fs::read_dir(&parent) {
+        for e in entries.flatten() {
+            let file = e.file_name().to_string_lossy().into_owned();
+            let dead = file
+                .strip_prefix(&prefix)
+                .and_then(|pid| pid.parse::<u32>().ok())
+                .is_some_and(|pid| !Path::new(&format!("/proc/{pid}")).exists());
+            if dead {
+                let _ = std::fs::remove_dir_all(e.path());
+            }
+        }
+    }
+    let staging = parent.join(format!("{prefix}{}", std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
@@ -198,8 +236,14 @@ fn staging_dir(out: &Path) -> Result<PathBuf> {
 
 /// Move the finished lake into place, replacing whatever was at `out`.
 fn replace_dir(staging: &Path, out: &Path) -> Result<()> {
+    // `.<name>.old`: where the lake being replaced is moved aside. One left
+    // by a run killed between the two renames is the lake this run replaces
+    // anyway (or, when `out` is gone, the one it lost): remove it.
+    let old = staging.with_extension("old");
+    if old.exists() {
+        std::fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;
+    }
     if out.exists() {
-        let old = staging.with_extension("old");
         std::fs::rename(out, &old).with_context(|| format!("moving aside {}", out.display()))?;
         std::fs::rename(staging, out).with_context(|| format!("moving into {}", out.display()))?;
         std::fs::remove_dir_all(&old).with_context(|| format!("removing {}", old.display()))?;

@@ -7,7 +7,9 @@
 //! queued to the worker, draw ([`view`]). Drawing never waits for a query;
 //! panes show a loading state until their answer arrives.
 //!
-//! The terminal is restored on every exit: normal return, error, and panic
+//! The terminal is restored on every exit: normal return, error, a
+//! termination signal (SIGTERM, SIGHUP, SIGINT, SIGQUIT from outside: the
+//! loop ends as on `q` and the exit code is 128 + the signal), and panic
 //! on any thread (ratatui's panic hook, wrapped by one that also turns
 //! mouse capture off and shows the cursor). After the terminal is restored
 //! the panic is reported as one line (`error::panic_line`), the loop stops
@@ -41,7 +43,7 @@ pub mod worker;
 use std::fs::{File, OpenOptions};
 use std::io::{Write, stdout};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -63,6 +65,8 @@ enum Incoming {
     /// A terminal event and when it was read.
     Input(Event, Instant),
     Response(data::Response),
+    /// A termination signal: quit, restoring the terminal.
+    Signal(i32),
 }
 
 /// How the header names where the data comes from.
@@ -107,6 +111,21 @@ pub fn run(source: &Source) -> Result<ExitCode> {
     }));
     let _ = execute!(stdout(), EnableMouseCapture);
     trace.mark("terminal_ready");
+    // Killed from outside, the explorer quits as on `q`, so the terminal is
+    // restored (raw mode, alternate screen, mouse reporting) and temporary
+    // warehouses are removed; by default the process would just die.
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGQUIT, SIGTERM};
+        let mut signals = signal_hook::iterator::Signals::new([SIGTERM, SIGHUP, SIGINT, SIGQUIT])?;
+        let to_loop = tx.clone();
+        thread::Builder::new()
+            .name("top10-signals".into())
+            .spawn(move || {
+                if let Some(sig) = signals.forever().next() {
+                    let _ = to_loop.send(Incoming::Signal(sig));
+                }
+            })?;
+    }
     thread::Builder::new()
         .name("top10-input".into())
         .spawn(move || {
@@ -130,8 +149,14 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         // A thread panicked and the hook has said so: nothing to add.
         return Ok(ExitCode::from(EXIT_PANIC));
     }
-    result.map(|()| ExitCode::from(EXIT_OK))
+    match SIGNALLED.load(Ordering::SeqCst) {
+        0 => result.map(|()| ExitCode::from(EXIT_OK)),
+        sig => Ok(ExitCode::from((128 + sig).clamp(0, 255) as u8)),
+    }
 }
+
+/// The termination signal the explorer quit on (0: none).
+static SIGNALLED: AtomicI32 = AtomicI32::new(0);
 
 /// Set by the panic hook: some thread panicked and the terminal has been
 /// restored, so the loop must not draw again.
@@ -245,6 +270,10 @@ fn event_loop(
                     trace.response(&r);
                     app.update(Action::Loaded(r));
                     dirty = true;
+                }
+                Incoming::Signal(sig) => {
+                    SIGNALLED.store(sig, Ordering::SeqCst);
+                    return Ok(());
                 }
             }
             if app.should_quit {

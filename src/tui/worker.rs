@@ -171,6 +171,14 @@ fn serve(
                 let msg = crate::error::one_line(&e);
                 if msg.contains("Interrupted") || msg.contains("INTERRUPT") {
                     Outcome::Cancelled
+                } else if !session.version.dir.exists() {
+                    // Newer builds keep three versions: one opened long
+                    // ago is removed under the explorer, and every query
+                    // of it fails. Say so instead of DuckDB's error.
+                    Outcome::Failed(format!(
+                        "version {} was removed by newer builds of this warehouse; quit and start top10 again to read the live one",
+                        session.version.name
+                    ))
                 } else {
                     Outcome::Failed(msg)
                 }
