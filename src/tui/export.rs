@@ -66,14 +66,20 @@ pub fn write(table: &Table, dir: &Path, stem: &str, format: ExportFormat) -> Res
     let dir = std::fs::canonicalize(dir).unwrap_or_else(|_| dir.to_path_buf());
     let path = dir.join(format!("{stem}.{}", format.extension()));
     let tmp = dir.join(format!(".{stem}.{}.tmp", format.extension()));
-    {
-        let file = File::create(&tmp).with_context(|| format!("writing {}", tmp.display()))?;
+    let written = (|| -> Result<()> {
+        let file = File::create(&tmp)?;
         let mut out = BufWriter::new(file);
         table.write(format.format(), &mut out)?;
-        out.flush()
-            .with_context(|| format!("writing {}", tmp.display()))?;
+        out.flush()?;
+        std::fs::rename(&tmp, &path)?;
+        Ok(())
+    })();
+    // A write that failed (a full disk) leaves no temporary file behind, and
+    // says which file it was writing.
+    if let Err(e) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(e.context(format!("writing {}", path.display())));
     }
-    std::fs::rename(&tmp, &path).with_context(|| format!("writing {}", path.display()))?;
     Ok(path)
 }
 
@@ -146,5 +152,17 @@ mod tests {
             serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
         assert_eq!(v[0]["event_date"], "2026-10-11");
         assert!(csv.is_absolute());
+    }
+
+    /// A failed export names its file and leaves no temporary file (here the
+    /// final rename fails: a non-empty folder is in the way).
+    #[test]
+    fn a_failed_export_names_the_file_and_leaves_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("x.csv/inside")).unwrap();
+        let t = dates_table(&[NaiveDate::from_ymd_opt(2026, 10, 11).unwrap()]);
+        let e = write(&t, dir.path(), "x", ExportFormat::Csv).unwrap_err();
+        assert!(format!("{e:#}").contains("x.csv"), "{e:#}");
+        assert!(!dir.path().join(".x.csv.tmp").exists());
     }
 }
