@@ -201,6 +201,21 @@ fn bench_refuses_contradictions_before_running_anything() {
     // A missing required argument is named, on one line.
     let o = run(&["bench"]);
     assert_one_line_error(&o, &["--work"]);
+    // Too few events to measure anything.
+    let o = run(&["bench", "--work", work.to_str().unwrap(), "--events", "1"]);
+    assert_one_line_error(&o, &["--events must be at least 1000"]);
+    // --work is a lake (or a warehouse, or /): it would be written into.
+    let lake = dir.path().join("lake");
+    std::fs::create_dir_all(lake.join("raw_watch_events")).unwrap();
+    let o = run(&["bench", "--work", lake.to_str().unwrap()]);
+    assert_one_line_error(&o, &["a lake or a warehouse"]);
+    let o = run(&["bench", "--work", "/"]);
+    assert_one_line_error(&o, &["the root folder"]);
+    assert_eq!(
+        std::fs::read_dir(&lake).unwrap().count(),
+        1,
+        "nothing written"
+    );
 }
 
 #[test]

@@ -89,6 +89,24 @@ pub fn run(args: &BenchArgs) -> Result<ExitCode> {
         bail!("--runs and --calls must be at least 1");
     }
     crate::db::check_path("bench --work folder", &args.work)?;
+    // The benchmark writes lake/, warehouse/ and its baselines' folders
+    // into --work: never into a lake, a warehouse or the root folder.
+    let root = std::path::absolute(&args.work).unwrap_or_else(|_| args.work.clone());
+    if root.parent().is_none()
+        || args.work.join(crate::lake::RAW_DIR).exists()
+        || args.work.join("versions").exists()
+    {
+        bail!(
+            "--work {} is the root folder, a lake or a warehouse: give the benchmark a folder of its own",
+            args.work.display()
+        );
+    }
+    if args.phase.is_none() && args.lake.is_none() && args.events < 1_000 {
+        bail!(
+            "--events must be at least 1000, got {}: a smaller lake has days without events and measures nothing",
+            args.events
+        );
+    }
     fs::create_dir_all(&args.work).with_context(|| format!("creating {}", args.work.display()))?;
     let layout = Layout {
         work: args.work.clone(),
