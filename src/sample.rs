@@ -11,7 +11,7 @@ use directories::ProjectDirs;
 
 use crate::cli::Format;
 use crate::error::EXIT_OK;
-use crate::pipeline::{self, BuildOptions};
+
 use crate::query::Session;
 use crate::warehouse::{Version, Warehouse};
 
@@ -73,15 +73,14 @@ pub fn warehouse() -> Result<Version> {
     if let Ok(v) = w.current() {
         return Ok(v);
     }
-    crate::error::say(&format!(
-        "building the sample warehouse in {} (first use)",
-        wh.display()
-    ));
-    if let Err(e) = pipeline::build(&lake, &wh, &BuildOptions::default()) {
-        // A concurrent first run may have built it meanwhile.
-        return w.current().map_err(|_| e);
-    }
-    w.current()
+    crate::query::build_on_first_use(
+        &lake,
+        &wh,
+        &format!(
+            "building the sample warehouse in {} (first use)",
+            wh.display()
+        ),
+    )
 }
 
 /// `top10` with no arguments: the sample's Top 10 for its latest date.

@@ -176,6 +176,23 @@ impl Warehouse {
         }
     }
 
+    /// Wait (up to `max`) until no build holds this warehouse's lock: a
+    /// reader that found a first build running waits for its version.
+    /// Creates nothing: a lock file that is gone (a failed first build
+    /// removed its folder) ends the wait too.
+    pub fn wait_for_build(&self, max: std::time::Duration) {
+        let deadline = std::time::Instant::now() + max;
+        while std::time::Instant::now() < deadline {
+            let Ok(file) = File::open(self.root.join(".lock")) else {
+                return;
+            };
+            if file.try_lock().is_ok() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(200));
+        }
+    }
+
     /// The live version. Fails when there is none, or when it was made by a
     /// version of top10 with another warehouse schema.
     pub fn current(&self) -> Result<Version> {

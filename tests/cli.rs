@@ -768,6 +768,41 @@ fn query_wow_and_share() {
     );
 }
 
+/// Two commands reading a lake with no warehouse yet, at once (two
+/// explorers started side by side): one builds it, the other waits for that
+/// build instead of failing on its lock, and both answer the same.
+#[test]
+fn two_first_uses_at_once_both_answer() {
+    let (_d, lake) = lake_copy();
+    let args = [
+        "query",
+        "top10",
+        "--lake",
+        lake.to_str().unwrap(),
+        "--date",
+        "2026-09-12",
+        "--country",
+        "US",
+        "--format",
+        "csv",
+    ];
+    let bin = assert_cmd::cargo::cargo_bin("top10");
+    let spawn = || {
+        std::process::Command::new(&bin)
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let (a, b) = (spawn(), spawn());
+    let (a, b) = (a.wait_with_output().unwrap(), b.wait_with_output().unwrap());
+    assert!(a.status.success(), "{}", stderr(&a));
+    assert!(b.status.success(), "{}", stderr(&b));
+    assert_eq!(stdout(&a), stdout(&b));
+    assert_eq!(stdout(&a).lines().count(), 11);
+}
+
 #[test]
 fn query_with_lake_alone_builds_what_is_missing() {
     let (_d, lake) = lake_copy();

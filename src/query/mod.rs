@@ -49,14 +49,41 @@ fn build_first(lake: &Path, wh: &Path) -> Result<Version> {
     // A lake that cannot be built is its one-line error, not a line saying
     // a build starts and then the error.
     crate::lake::Lake::open(lake)?;
-    crate::error::say(&format!(
-        "building warehouse {} from {} (first use)",
-        wh.display(),
-        lake.display()
-    ));
-    let m = pipeline::build(lake, wh, &BuildOptions::default())?;
-    crate::error::say(&m.summary(wh));
-    Warehouse::new(wh).current()
+    build_on_first_use(
+        lake,
+        wh,
+        &format!(
+            "building warehouse {} from {} (first use)",
+            wh.display(),
+            lake.display()
+        ),
+    )
+}
+
+/// Build the warehouse at `wh` from `lake`, saying `announce` first, and
+/// read its version. Another process building it at the same moment (a
+/// second explorer started beside the first) is waited for, and its
+/// version read, instead of failing on the lock.
+pub fn build_on_first_use(lake: &Path, wh: &Path, announce: &str) -> Result<Version> {
+    crate::error::say(announce);
+    let w = Warehouse::new(wh);
+    match pipeline::build(lake, wh, &BuildOptions::default()) {
+        Ok(m) => {
+            crate::error::say(&m.summary(wh));
+            w.current()
+        }
+        Err(e) => {
+            if crate::error::one_line(&e).contains("another build is running") {
+                crate::error::say(&format!(
+                    "waiting for the build already running on {}",
+                    wh.display()
+                ));
+                w.wait_for_build(std::time::Duration::from_secs(3_600));
+            }
+            // A concurrent first run may have built it meanwhile.
+            w.current().map_err(|_| e)
+        }
+    }
 }
 
 /// A connection to a version, with its arguments checked.
