@@ -193,7 +193,7 @@ fn generate_refuses_to_overwrite_unless_forced() {
         std::fs::read_to_string(out.join("precious.txt")).unwrap(),
         "keep me"
     );
-    let o = run(&[
+    let forced = [
         "generate",
         "--out",
         out.to_str().unwrap(),
@@ -206,7 +206,8 @@ fn generate_refuses_to_overwrite_unless_forced() {
         "--events-per-day",
         "100",
         "--force",
-    ]);
+    ];
+    let o = run(&forced);
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(!out.join("precious.txt").exists());
     assert!(out.join("dim_geo.parquet").is_file());
@@ -216,20 +217,7 @@ fn generate_refuses_to_overwrite_unless_forced() {
     // run removes both and succeeds.
     std::fs::create_dir_all(dir.path().join(".lake.old")).unwrap();
     std::fs::create_dir_all(dir.path().join(".lake.partial-999999999")).unwrap();
-    let o = run(&[
-        "generate",
-        "--out",
-        out.to_str().unwrap(),
-        "--days",
-        "1",
-        "--shows",
-        "20",
-        "--users",
-        "100",
-        "--events-per-day",
-        "100",
-        "--force",
-    ]);
+    let o = run(&forced);
     assert!(o.status.success(), "{}", stderr(&o));
     let mut left: Vec<String> = std::fs::read_dir(dir.path())
         .unwrap()

@@ -1367,6 +1367,45 @@ fn a_full_disk_is_a_clear_error() {
 
 // ------------------------------------------------------------ panic
 
+/// After the explorer in `tmux` exited (its script then wrote `status`
+/// and `stty -a` to `stty`): the exit code was `code`, and the terminal is
+/// restored — cooked mode with echo, main screen, cursor shown, mouse
+/// reporting off.
+fn assert_restored_after_exit(tmux: &Tmux, status: &Path, stty: &Path, code: i32, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while !stty.exists() {
+        assert!(
+            Instant::now() < deadline,
+            "{what}: the explorer did not exit:\n{}",
+            tmux.screen()
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    assert_eq!(
+        fs::read_to_string(status).unwrap().trim(),
+        format!("EXIT={code}"),
+        "{what}"
+    );
+    let stty = fs::read_to_string(stty).unwrap();
+    let words: Vec<&str> = stty.split_whitespace().collect();
+    for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
+        assert!(words.contains(&flag), "{what}: {flag} is off: {stty}");
+    }
+    let flags = tmux.cmd(&[
+        "display-message",
+        "-p",
+        "-t",
+        "t",
+        "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
+    ]);
+    assert_eq!(
+        flags.trim(),
+        "0 0 1",
+        "{what}: alternate screen / mouse reporting / hidden cursor"
+    );
+}
+
 /// A panic inside the explorer — in the event loop, or on another thread —
 /// restores the terminal: main screen, cursor shown, cooked mode with echo,
 /// mouse reporting off; the panic is then printed as one readable line,
@@ -1405,31 +1444,7 @@ fn a_panic_in_the_explorer_restores_the_terminal() {
         };
         assert_eq!(flags("#{alternate_on}"), "1", "{hook}: the explorer runs");
         tmux.cmd(&["send-keys", "-t", "t", "x"]);
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !stty.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "{hook}: the explorer did not exit:\n{}",
-                tmux.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(
-            fs::read_to_string(&status).unwrap().trim(),
-            "EXIT=101",
-            "{hook}"
-        );
-        let stty = fs::read_to_string(&stty).unwrap();
-        let words: Vec<&str> = stty.split_whitespace().collect();
-        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
-            assert!(words.contains(&flag), "{hook}: {flag} is off: {stty}");
-        }
-        assert_eq!(
-            flags("#{alternate_on} #{mouse_any_flag} #{cursor_flag}"),
-            "0 0 1",
-            "{hook}: alternate screen / mouse reporting / hidden cursor"
-        );
+        assert_restored_after_exit(&tmux, &status, &stty, 101, hook);
         // The panic, readable on the main screen: one line (joined by
         // capture-pane -J if it wrapped), starting at the left margin,
         // then the status line of the script.
@@ -1504,33 +1519,6 @@ fn a_termination_signal_restores_the_terminal() {
             .status()
             .unwrap();
         assert!(killed.success());
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while !stty.exists() {
-            assert!(
-                Instant::now() < deadline,
-                "{signal}: the explorer did not exit:\n{}",
-                tmux.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-        std::thread::sleep(Duration::from_millis(200));
-        assert_eq!(
-            fs::read_to_string(&status).unwrap().trim(),
-            format!("EXIT={code}"),
-            "{signal}"
-        );
-        let stty = fs::read_to_string(&stty).unwrap();
-        let words: Vec<&str> = stty.split_whitespace().collect();
-        for flag in ["icanon", "echo", "isig", "icrnl", "opost"] {
-            assert!(words.contains(&flag), "{signal}: {flag} is off: {stty}");
-        }
-        let flags = tmux.cmd(&[
-            "display-message",
-            "-p",
-            "-t",
-            "t",
-            "#{alternate_on} #{mouse_any_flag} #{cursor_flag}",
-        ]);
-        assert_eq!(flags.trim(), "0 0 1", "{signal}: screen, mouse, cursor");
+        assert_restored_after_exit(&tmux, &status, &stty, code, signal);
     }
 }
