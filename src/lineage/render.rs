@@ -162,8 +162,8 @@ fn write_text(e: &Explanation, out: &mut dyn Write) -> Result<()> {
     }
     writeln!(
         out,
-        "\nSource events ({} raw rows)",
-        e.events_table.rows.len()
+        "\nSource events ({})",
+        counted(e.events_table.rows.len() as i64, "raw row", "raw rows")
     )?;
     e.events_table.write(Format::Table, out)?;
     Ok(())

@@ -584,8 +584,8 @@ fn lineage(app: &App, f: &mut Frame, r: Rect, v: &LineageView) {
         Paragraph::new(Line::styled(
             format::truncate(
                 &format!(
-                    "── Source events: {} raw rows{counts} · Enter: versions · o: sort ──{}",
-                    t.rows.len(),
+                    "── Source events: {}{counts} · Enter: versions · o: sort ──{}",
+                    crate::lineage::render::counted(t.rows.len() as i64, "raw row", "raw rows"),
                     "─".repeat(usize::from(rule.width))
                 ),
                 usize::from(rule.width),
