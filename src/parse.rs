@@ -10,6 +10,12 @@ pub fn date(s: &str) -> Result<NaiveDate, String> {
         .map_err(|_| format!("'{s}' is not a date: expected YYYY-MM-DD, e.g. 2026-01-31"))
 }
 
+/// A UTC timestamp as top10 writes it in messages and JSON details,
+/// `YYYY-MM-DDTHH:MM:SS` (whole seconds): a form [`timestamp`] reads back.
+pub fn timestamp_text(t: NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+}
+
 /// A UTC timestamp: `YYYY-MM-DDTHH:MM:SS[.ffffff]` (a space may replace the `T`;
 /// a trailing `Z` is allowed), an RFC 3339 timestamp with an offset (converted
 /// to UTC), or a bare date meaning its midnight.

@@ -11,7 +11,6 @@ use directories::ProjectDirs;
 
 use crate::cli::Format;
 use crate::error::EXIT_OK;
-
 use crate::query::Session;
 use crate::warehouse::{Version, Warehouse};
 

@@ -125,6 +125,20 @@ pub struct BuildLock {
     _file: File,
 }
 
+/// The build lock is held: another build is running on the warehouse. A
+/// type of its own, so that a reader can tell it from other failures and
+/// wait for that build (`query::build_on_first_use`).
+#[derive(Debug, thiserror::Error)]
+#[error(
+    "another build is running on warehouse {} (it holds {}); wait for it to finish",
+    warehouse.display(),
+    lock.display()
+)]
+pub struct BuildRunning {
+    pub warehouse: PathBuf,
+    pub lock: PathBuf,
+}
+
 impl Warehouse {
     pub fn new(root: &Path) -> Warehouse {
         Warehouse {
@@ -165,11 +179,11 @@ impl Warehouse {
             .with_context(|| format!("cannot open {}", path.display()))?;
         match file.try_lock() {
             Ok(()) => Ok(BuildLock { _file: file }),
-            Err(TryLockError::WouldBlock) => bail!(
-                "another build is running on warehouse {} (it holds {}); wait for it to finish",
-                self.root.display(),
-                path.display()
-            ),
+            Err(TryLockError::WouldBlock) => Err(BuildRunning {
+                warehouse: self.root.clone(),
+                lock: path,
+            }
+            .into()),
             Err(TryLockError::Error(e)) => {
                 Err(e).with_context(|| format!("cannot lock {}", path.display()))
             }
@@ -206,30 +220,27 @@ impl Warehouse {
         let name = name.trim().to_string();
         let dir = self.versions_dir().join(&name);
         let path = dir.join("manifest.json");
+        let damaged = || {
+            format!(
+                "warehouse {} is damaged: version {name} is unreadable",
+                self.root.display()
+            )
+        };
+        let text = fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))
+            .with_context(damaged)?;
         // The schema version first: an older layout's manifest may not parse
         // as this one's, and "damaged" would be the wrong thing to say.
-        let schema = std::fs::read_to_string(&path)
-            .ok()
-            .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
-            .and_then(|v| {
-                Some((
-                    v.get("schema_version")?.as_u64()?,
-                    v.get("tool_version")?.as_str()?.to_string(),
-                ))
-            });
-        if let Some((found, tool)) = schema.filter(|(v, _)| *v != u64::from(SCHEMA_VERSION)) {
+        if let Some((found, tool)) =
+            Manifest::schema_of(&text).filter(|(v, _)| *v != SCHEMA_VERSION)
+        {
             bail!(
                 "warehouse {} was made by top10 {tool} (schema {found}), this is top10 {} (schema {SCHEMA_VERSION}): rebuild it with `top10 build`",
                 self.root.display(),
                 env!("CARGO_PKG_VERSION")
             );
         }
-        let manifest = Manifest::read(&path).with_context(|| {
-            format!(
-                "warehouse {} is damaged: version {name} is unreadable",
-                self.root.display()
-            )
-        })?;
+        let manifest = Manifest::parse(&text, &path).with_context(damaged)?;
         Ok(Version {
             name,
             dir,

@@ -135,11 +135,15 @@ pub(crate) fn sla(ctx: &Ctx, d: NaiveDate, deadlines: &Deadlines, builds: &[Buil
         .filter_map(|(_, _, b)| *b)
         .min_by_key(|b| b.published_at());
     let published = first.map(BuildRecord::published_at);
-    let missed: Vec<&str> = by_country
+    // The countries that missed (not published, or after their deadline),
+    // in dim_geo's order, with when they were published.
+    let missed_at: Vec<(&str, Option<NaiveDateTime>)> = by_country
         .iter()
-        .filter(|(_, deadline, b)| b.is_none_or(|b| b.published_at() >= *deadline))
-        .map(|(c, _, _)| *c)
+        .map(|(c, deadline, b)| (*c, *deadline, b.map(BuildRecord::published_at)))
+        .filter(|(_, deadline, at)| at.is_none_or(|p| p >= *deadline))
+        .map(|(c, _, at)| (c, at))
         .collect();
+    let missed: Vec<&str> = missed_at.iter().map(|(c, _)| *c).collect();
     let deadline_map: serde_json::Map<String, Json> = countries
         .iter()
         .map(|(c, t, _)| (c.clone(), Json::String(ts(*t))))
@@ -151,13 +155,10 @@ pub(crate) fn sla(ctx: &Ctx, d: NaiveDate, deadlines: &Deadlines, builds: &[Buil
             (c.to_string(), at)
         })
         .collect();
-    // The countries that missed, grouped by when they were published.
+    // Grouped by when they were published, for the summary.
     let mut late: BTreeMap<Option<NaiveDateTime>, Vec<&str>> = BTreeMap::new();
-    for (c, deadline, b) in &by_country {
-        let at = b.map(BuildRecord::published_at);
-        if at.is_none_or(|p| p >= *deadline) {
-            late.entry(at).or_default().push(c);
-        }
+    for (c, at) in &missed_at {
+        late.entry(*at).or_default().push(c);
     }
     let summary = match published {
         None => "no recorded build published this date after it ended".to_string(),

@@ -373,7 +373,7 @@ fn dates_to_check(args: &CheckArgs, version: &Version) -> Result<Vec<NaiveDate>>
 
 /// A UTC timestamp as the JSON details show it.
 pub(crate) fn ts(t: NaiveDateTime) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S").to_string()
+    crate::parse::timestamp_text(t)
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ pub fn headline(e: &Explanation) -> String {
         .unwrap_or_default();
     let as_of = e
         .as_of
-        .map(|t| format!(", as of {}", t.format("%Y-%m-%dT%H:%M:%S")))
+        .map(|t| format!(", as of {}", crate::parse::timestamp_text(t)))
         .unwrap_or_default();
     format!(
         "Show {}{asked} \"{title}\" ({}, {kind}) in {} on {}{as_of}",

@@ -80,7 +80,24 @@ impl Manifest {
     pub fn read(path: &Path) -> Result<Manifest> {
         let text =
             std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+        Manifest::parse(&text, path)
+    }
+
+    /// Parse the text of `path`.
+    pub fn parse(text: &str, path: &Path) -> Result<Manifest> {
+        serde_json::from_str(text).with_context(|| format!("parsing {}", path.display()))
+    }
+
+    /// The schema version and tool version of a manifest's text, whatever
+    /// its layout (an older one may not parse as a [`Manifest`]).
+    pub fn schema_of(text: &str) -> Option<(u32, String)> {
+        #[derive(Deserialize)]
+        struct Schema {
+            schema_version: u32,
+            tool_version: String,
+        }
+        let s: Schema = serde_json::from_str(text).ok()?;
+        Some((s.schema_version, s.tool_version))
     }
 
     pub fn write(&self, path: &Path) -> Result<()> {
@@ -95,11 +112,11 @@ impl Manifest {
     /// may not expect.
     pub fn kept_note(&self) -> Option<String> {
         let (from, to) = (self.from?, self.to?);
-        let this = self.segments.last()?;
-        let mut seen: Vec<String> = self
-            .segments
+        // The last segment is this build's own; the others were kept.
+        let (_, kept) = self.segments.split_last()?;
+        let mut seen: Vec<String> = kept
             .iter()
-            .filter(|s| !std::ptr::eq(*s, this) && s.as_of != self.as_of)
+            .filter(|s| s.as_of != self.as_of)
             .map(|s| saw(s.as_of))
             .collect();
         seen.sort();
@@ -114,7 +131,7 @@ impl Manifest {
             match self.as_of {
                 Some(t) => format!(
                     "build with --as-of {} and without --from/--to to rebuild every date as of then",
-                    t.format("%Y-%m-%dT%H:%M:%S")
+                    crate::parse::timestamp_text(t)
                 ),
                 None =>
                     "build without --from/--to to rebuild every date from the lake as it is now"
@@ -152,7 +169,7 @@ impl Manifest {
 /// How a build with this `--as-of` saw the lake, for messages.
 fn saw(as_of: Option<NaiveDateTime>) -> String {
     match as_of {
-        Some(t) => format!("as of {}", t.format("%Y-%m-%dT%H:%M:%S")),
+        Some(t) => format!("as of {}", crate::parse::timestamp_text(t)),
         None => "with every row (no --as-of)".to_string(),
     }
 }

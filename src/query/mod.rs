@@ -73,7 +73,7 @@ pub fn build_on_first_use(lake: &Path, wh: &Path, announce: &str) -> Result<Vers
             w.current()
         }
         Err(e) => {
-            if crate::error::one_line(&e).contains("another build is running") {
+            if e.chain().any(|c| c.is::<crate::warehouse::BuildRunning>()) {
                 crate::error::say(&format!(
                     "waiting for the build already running on {}",
                     wh.display()

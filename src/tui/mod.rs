@@ -43,7 +43,7 @@ pub mod worker;
 use std::fs::{File, OpenOptions};
 use std::io::{Write, stdout};
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, AtomicI32, Ordering};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
 use std::thread;
 use std::time::{Duration, Instant};
@@ -149,14 +149,11 @@ pub fn run(source: &Source) -> Result<ExitCode> {
         // A thread panicked and the hook has said so: nothing to add.
         return Ok(ExitCode::from(EXIT_PANIC));
     }
-    match SIGNALLED.load(Ordering::SeqCst) {
-        0 => result.map(|()| ExitCode::from(EXIT_OK)),
-        sig => Ok(ExitCode::from((128 + sig).clamp(0, 255) as u8)),
+    match result? {
+        None => Ok(ExitCode::from(EXIT_OK)),
+        Some(sig) => Ok(ExitCode::from((128 + sig).clamp(0, 255) as u8)),
     }
 }
-
-/// The termination signal the explorer quit on (0: none).
-static SIGNALLED: AtomicI32 = AtomicI32::new(0);
 
 /// Set by the panic hook: some thread panicked and the terminal has been
 /// restored, so the loop must not draw again.
@@ -203,6 +200,8 @@ impl PanicKey {
     }
 }
 
+/// Run until the user quits (None) or a termination signal arrives (the
+/// signal).
 fn event_loop(
     terminal: &mut DefaultTerminal,
     app: &mut App,
@@ -210,11 +209,11 @@ fn event_loop(
     rx: &Receiver<Incoming>,
     trace: &mut Trace,
     panic_key: Option<PanicKey>,
-) -> Result<()> {
+) -> Result<Option<i32>> {
     let mut dirty = true;
     loop {
         if panicked() {
-            return Ok(());
+            return Ok(None);
         }
         // What is wanted first, so that a thread taking a new key at once
         // does not drop it as unwanted.
@@ -223,7 +222,7 @@ fn event_loop(
             worker.request(key);
         }
         if app.should_quit {
-            return Ok(());
+            return Ok(None);
         }
         if dirty {
             terminal.draw(|f| view::render(app, f))?;
@@ -239,7 +238,7 @@ fn event_loop(
             Ok(m) => Some(m),
             Err(RecvTimeoutError::Timeout) => {
                 if panicked() {
-                    return Ok(());
+                    return Ok(None);
                 }
                 if worker.is_finished() {
                     bail!("the query thread stopped unexpectedly");
@@ -250,7 +249,7 @@ fn event_loop(
                 }
                 continue;
             }
-            Err(RecvTimeoutError::Disconnected) => return Ok(()),
+            Err(RecvTimeoutError::Disconnected) => return Ok(None),
         };
         // Apply everything that has arrived, then draw once (mouse moves
         // and other events without an action draw nothing).
@@ -271,10 +270,7 @@ fn event_loop(
                     app.update(Action::Loaded(r));
                     dirty = true;
                 }
-                Incoming::Signal(sig) => {
-                    SIGNALLED.store(sig, Ordering::SeqCst);
-                    return Ok(());
-                }
+                Incoming::Signal(sig) => return Ok(Some(sig)),
             }
             if app.should_quit {
                 break;
