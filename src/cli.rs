@@ -124,6 +124,19 @@ pub struct BuildArgs {
     /// --memory-limit, about 90 million rows a GiB].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_rows: Option<u64>,
+    /// How deduplication, validation and the aggregate run: `scan`, one
+    /// pass over the landing files in Rust (the fastest), or `sql`, every
+    /// stage as the SQL in queries/ (the portable form; same results).
+    #[arg(long, value_enum, default_value_t = EngineArg::Scan)]
+    pub engine: EngineArg,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// One pass over the landing files feeds every stage.
+    Scan,
+    /// Every stage as the SQL in queries/.
+    Sql,
 }
 
 /// Where a query reads from: a warehouse, a lake (built on demand), or, with
@@ -326,6 +339,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 quiet: false,
                 memory_limit_mib: Some(args.memory_limit),
                 batch_rows: args.batch_rows,
+                engine: match args.engine {
+                    EngineArg::Scan => pipeline::Engine::Scan,
+                    EngineArg::Sql => pipeline::Engine::Sql,
+                },
             };
             let manifest = pipeline::build(&args.lake, &wh, &opts)?;
             error::say(&manifest.summary(&wh));

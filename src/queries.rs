@@ -39,6 +39,10 @@ sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
 sql!(BUILD_EVENT_HASHES, "build_event_hashes");
 sql!(BUILD_VERSIONS, "build_versions");
+sql!(BUILD_SCAN, "build_scan");
+sql!(BUILD_CANDIDATES, "build_candidates");
+sql!(BUILD_CANDIDATES_RAW, "build_candidates_raw");
+sql!(BUILD_CANDIDATE_FACTS, "build_candidate_facts");
 sql!(BUILD_FACTS, "build_facts");
 sql!(BUILD_VIEWER_HASHES, "build_viewer_hashes");
 sql!(BUILD_BASE, "build_base");
@@ -142,7 +146,18 @@ mod tests {
 
     #[test]
     fn every_query_documents_itself() {
-        for q in [TOP10, WOW, SHARE, BUILD_VERSIONS, BUILD_AGG, FACT_SEGMENT] {
+        for q in [
+            TOP10,
+            WOW,
+            SHARE,
+            BUILD_VERSIONS,
+            BUILD_SCAN,
+            BUILD_CANDIDATES,
+            BUILD_CANDIDATES_RAW,
+            BUILD_CANDIDATE_FACTS,
+            BUILD_AGG,
+            FACT_SEGMENT,
+        ] {
             assert!(q.text.trim_start().starts_with("--"), "{}", q.name);
         }
     }

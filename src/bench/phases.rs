@@ -146,6 +146,7 @@ fn quiet(range: Option<DateRange>) -> BuildOptions {
         as_of: None,
         memory_limit_mib: None,
         batch_rows: None,
+        engine: Default::default(),
         quiet: true,
     }
 }

@@ -118,6 +118,7 @@ pub fn changes(
         as_of: Some(published_at),
         memory_limit_mib: None,
         batch_rows: None,
+        engine: Default::default(),
         quiet,
     };
     pipeline::build(lake, scratch.path(), &opts)

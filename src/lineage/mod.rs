@@ -434,6 +434,7 @@ pub fn run(args: &crate::cli::ExplainArgs) -> Result<std::process::ExitCode> {
                 as_of: Some(as_of),
                 memory_limit_mib: None,
                 batch_rows: None,
+                engine: Default::default(),
                 quiet: false,
             };
             pipeline::build(&lake, scratch.path(), &opts)

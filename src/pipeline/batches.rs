@@ -35,6 +35,12 @@ pub struct Batch {
 }
 
 impl Batch {
+    /// Every event date.
+    pub const ALL: Batch = Batch {
+        from: None,
+        to: None,
+    };
+
     /// The landing rows of the batch's landing dates in `rows_by_dt`: about
     /// the rows it aggregates.
     pub fn rows(&self, rows_by_dt: &BTreeMap<NaiveDate, u64>) -> u64 {
@@ -53,9 +59,11 @@ impl Batch {
     }
 }
 
-/// The most rows a batch should hold under a memory limit of `memory_mib`.
-pub fn max_rows(memory_mib: u64) -> u64 {
-    (memory_mib * 1024 * 1024 / BYTES_PER_ROW).max(1)
+/// The most rows a batch should hold under a memory limit of `memory_mib`,
+/// at `bytes_per_row` each ([`BYTES_PER_ROW`] for the `sql` engine's
+/// aggregate, `pipeline::aggregate::BYTES_PER_ROW` for the default one).
+pub fn max_rows(memory_mib: u64, bytes_per_row: u64) -> u64 {
+    (memory_mib * 1024 * 1024 / bytes_per_row.max(1)).max(1)
 }
 
 /// Split the landing dates into consecutive batches of at most `max_rows`
@@ -164,7 +172,8 @@ mod tests {
 
     #[test]
     fn the_limit_scales_with_memory() {
-        assert_eq!(max_rows(1536), 134_217_728);
-        assert_eq!(max_rows(0), 1);
+        assert_eq!(max_rows(1536, BYTES_PER_ROW), 134_217_728);
+        assert_eq!(max_rows(1536, 24), 67_108_864);
+        assert_eq!(max_rows(0, BYTES_PER_ROW), 1);
     }
 }

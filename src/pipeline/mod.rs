@@ -10,11 +10,13 @@
 //! only those dates and hard-links the others from the previous version.
 //! Nothing is visible to readers until the version is committed.
 
+pub mod aggregate;
 pub mod batches;
 pub mod dimensions;
 pub mod fact;
 pub mod manifest;
 pub mod repeats;
+pub mod scan;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -50,6 +52,32 @@ impl DateRange {
     }
 }
 
+/// How the build deduplicates, validates and aggregates. Both give the same
+/// warehouse (tests/reference.rs checks each against an independent
+/// computation).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// One pass over the landing rows feeds deduplication, validation and
+    /// the aggregate ([`scan`], [`aggregate`]); only the rows that can lose
+    /// or be quarantined go through the SQL window. The fastest.
+    #[default]
+    Scan,
+    /// Every stage as the SQL in `queries/`: the form that ports to Spark
+    /// SQL or Trino (docs/scaling.md). It scans the landing files three
+    /// more times.
+    Sql,
+}
+
+impl Engine {
+    /// What one landing row of a batch of the aggregate costs in memory.
+    fn bytes_per_row(self) -> u64 {
+        match self {
+            Engine::Scan => aggregate::BYTES_PER_ROW,
+            Engine::Sql => batches::BYTES_PER_ROW,
+        }
+    }
+}
+
 /// What to build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -65,6 +93,8 @@ pub struct BuildOptions {
     /// The most landing rows per batch of the aggregate (None: as many as
     /// the memory limit allows, [`batches::max_rows`]).
     pub batch_rows: Option<u64>,
+    /// How deduplication, validation and the aggregate run.
+    pub engine: Engine,
 }
 
 /// The build's default DuckDB memory limit: a 10-million-event build stays
@@ -270,9 +300,20 @@ fn run(
     // No working copy of the events: `landing_rows` and `raw` are views over
     // the landing files, and the fact is never written (see `fact`). Only
     // the rows that can lose or be quarantined — a few percent — are looked
-    // at one by one; the landing files are scanned four times: for the
-    // event ids' hashes, for the rows to look at, and twice in the
-    // aggregate (the (key, user) hashes, then the sums).
+    // at one by one. The default engine scans the landing files twice: for
+    // the event ids' hashes, then once for everything else ([`scan`]). The
+    // `sql` engine scans them four times: for the event ids' hashes, for
+    // the rows to look at, and twice in the aggregate (the (key, user)
+    // hashes, then the sums).
+    let rows = rows_by_dt(&conn, files)?;
+    let max_rows = opts
+        .batch_rows
+        .unwrap_or(batches::max_rows(memory_mib, opts.engine.bytes_per_row()));
+    let plan: Vec<batches::Batch> = batches::plan(&rows, max_rows)
+        .into_iter()
+        .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
+        .collect();
+    let mut scanned: Option<(scan::Scanner, aggregate::Aggregator)> = None;
     stage(timings, progress, "dedup", || {
         repeats::find(
             &conn,
@@ -281,6 +322,18 @@ fn run(
             counts.raw_rows_read,
             memory_mib << 20,
         )?;
+        if opts.engine == Engine::Scan {
+            // The pass aggregates the facts of the first batch as it finds
+            // the candidates of every date.
+            let scanner = scan::Scanner::new(&conn, opts.range)?;
+            let first = plan.first().copied().unwrap_or(batches::Batch::ALL);
+            let mut agg = aggregate::Aggregator::new();
+            set_batch(&conn, first)?;
+            set_flag(&conn, "scan_every_date", true)?;
+            scanner.landing(&conn, first, &mut agg, true)?;
+            exec(&conn, queries::BUILD_CANDIDATES_RAW)?;
+            scanned = Some((scanner, agg));
+        }
         exec(&conn, queries::BUILD_VERSIONS)?;
         counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
         Ok(())
@@ -315,24 +368,42 @@ fn run(
         Ok(seg)
     })?;
     stage(timings, progress, "aggregate", || {
-        let rows = rows_by_dt(&conn, files)?;
-        let max_rows = opts.batch_rows.unwrap_or(batches::max_rows(memory_mib));
-        let batches = batches::plan(&rows, max_rows);
-        exec(&conn, queries::BUILD_FACTS)?;
-        for b in batches
-            .iter()
-            .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
-        {
-            set_date(&conn, "batch_from", b.from)?;
-            set_date(&conn, "batch_to", b.to)?;
-            repeats::find(
-                &conn,
-                queries::BUILD_VIEWER_HASHES,
-                "repeated_viewers",
-                b.rows(&rows),
-                memory_mib << 20,
-            )?;
-            exec(&conn, queries::BUILD_BASE)?;
+        match scanned.take() {
+            Some((scanner, first)) => {
+                set_flag(&conn, "scan_every_date", false)?;
+                let mut first = Some(first);
+                for &b in &plan {
+                    set_batch(&conn, b)?;
+                    let mut agg = match first.take() {
+                        Some(agg) => agg,
+                        None => {
+                            let mut agg = aggregate::Aggregator::new();
+                            scanner.landing(&conn, b, &mut agg, false)?;
+                            agg
+                        }
+                    };
+                    scanner.candidate_facts(&conn, b, &mut agg)?;
+                    let fin = agg.finish(scanner.countries())?;
+                    let mut app = conn.appender("base")?;
+                    app.append_record_batch(fin)?;
+                    app.flush()?;
+                }
+                conn.execute_batch("DROP TABLE candidates; DROP TABLE country_index;")?;
+            }
+            None => {
+                exec(&conn, queries::BUILD_FACTS)?;
+                for &b in &plan {
+                    set_batch(&conn, b)?;
+                    repeats::find(
+                        &conn,
+                        queries::BUILD_VIEWER_HASHES,
+                        "repeated_viewers",
+                        b.rows(&rows),
+                        memory_mib << 20,
+                    )?;
+                    exec(&conn, queries::BUILD_BASE)?;
+                }
+            }
         }
         let c = count_row(&conn, queries::COUNT_FACT)?;
         (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
@@ -433,8 +504,8 @@ fn load_raw(
     )?;
     set_date(conn, "build_from", range.map(|r| r.from))?;
     set_date(conn, "build_to", range.map(|r| r.to))?;
-    set_date(conn, "batch_from", None)?;
-    set_date(conn, "batch_to", None)?;
+    set_batch(conn, batches::Batch::ALL)?;
+    set_flag(conn, "scan_every_date", false)?;
     conn.execute_batch(&format!(
         "CREATE TEMP VIEW landing AS SELECT *, file_index FROM read_parquet({}, \
          file_row_number = true, union_by_name = true, hive_partitioning = false);",
@@ -459,6 +530,18 @@ fn set_date(conn: &Connection, name: &str, d: Option<NaiveDate>) -> Result<()> {
         &format!("SET VARIABLE {name} = CAST($1 AS DATE)"),
         params![d.map(|d| d.to_string())],
     )?;
+    Ok(())
+}
+
+/// Set the variables batch_from / batch_to to the aggregate's batch `b`.
+fn set_batch(conn: &Connection, b: batches::Batch) -> Result<()> {
+    set_date(conn, "batch_from", b.from)?;
+    set_date(conn, "batch_to", b.to)
+}
+
+/// Set the DuckDB variable `name` (a fixed identifier) to a boolean.
+fn set_flag(conn: &Connection, name: &str, on: bool) -> Result<()> {
+    conn.execute(&format!("SET VARIABLE {name} = $1"), params![on])?;
     Ok(())
 }
 
