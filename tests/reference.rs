@@ -1786,6 +1786,35 @@ fn batched_aggregate_matches_the_reference() {
     report(failures);
 }
 
+/// The `sql` engine (every stage as the SQL in queries/, the portable form)
+/// equals the reference too, on its own: random lakes, an as-of cut, and
+/// one lake aggregated once per landing date.
+#[test]
+fn sql_engine_matches_the_reference() {
+    let mut failures = Vec::new();
+    let seeds = SEEDS.take(8).chain(AS_OF_SEEDS.into_iter().take(1));
+    for (n, seed) in seeds.enumerate() {
+        let (dir, lake) = write_random_lake(seed);
+        let as_of = AS_OF_SEEDS
+            .contains(&seed)
+            .then(|| day_start(lake.start_day + 1) + 6 * HOUR);
+        let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
+        let mut extra = vec!["--engine", "sql"];
+        if n == 0 {
+            extra.extend(["--batch-rows", "1"]);
+        }
+        let problems = build_with_and_compare(&lake_dir, &wh, as_of, &extra);
+        if !problems.is_empty() {
+            let kept = dir.keep();
+            failures.push((
+                format!("seed {seed} {extra:?} (lake kept at {})", kept.display()),
+                problems,
+            ));
+        }
+    }
+    report(failures);
+}
+
 /// `top10 build` over the committed sample lake equals the reference.
 #[test]
 fn sample_data_matches_the_reference() {

@@ -802,6 +802,26 @@ fn a_null_in_each_dimension_column() {
     explore(&b.wh);
 }
 
+/// Bytes that are not UTF-8 in the landing files alone (the dimensions are
+/// clean): the default engine reads the landing files itself, and its
+/// reader's refusal sends the build to the repaired copies as DuckDB's does.
+#[test]
+fn landing_strings_that_are_not_utf8() {
+    let mut lake = Lake::base();
+    let mut r = event("x", 3, 5, "US", 500, on_last(19));
+    let mut id = b"bad-id-".to_vec();
+    id.extend([0xff, 0xfe, b'x', 0xc3]);
+    r[0] = V::S(id);
+    lake.land("part-latin1", vec![r]);
+    let b = build(&lake);
+    let (_, why, _) = every_command(&b.wh, LAST_DATE, "US", 5);
+    let kept = event_ids(&why, "kept");
+    assert!(
+        kept.contains(&"bad-id-\u{fffd}\u{fffd}x\u{fffd}".to_string()),
+        "{kept:?}"
+    );
+}
+
 /// Bytes that are not UTF-8 in raw event_id, country and src, and in
 /// dimension strings. DuckDB refuses such a file whole ("Invalid string
 /// encoding"), so the build reads a repaired copy: each invalid sequence

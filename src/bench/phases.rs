@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 use crate::cli::{Cli, Command};
 use crate::lake::{Lake, RawFile};
 use crate::output::Table;
-use crate::pipeline::{self, BuildOptions, DateRange};
+use crate::pipeline::{self, BuildOptions, DateRange, Engine};
 use crate::queries::{self, Sql};
 use crate::query::Session;
 use crate::warehouse::{Version, Warehouse};
@@ -38,7 +38,8 @@ pub fn run(phase: Phase, layout: &Layout, events: u64, calls: usize) -> Result<M
     let started = Instant::now();
     let detail = match phase {
         Phase::Generate => generate_lake(layout, events)?,
-        Phase::Build => build(layout)?,
+        Phase::Build => build(layout, Engine::Scan)?,
+        Phase::BuildSql => build(layout, Engine::Sql)?,
         Phase::CaseStudy => case_study(layout)?,
         Phase::Floor => floor(layout)?,
         Phase::FloorMethod => floor_method(layout)?,
@@ -97,9 +98,19 @@ fn generate_lake(layout: &Layout, events: u64) -> Result<Value> {
 }
 
 /// A full build into a fresh warehouse.
-fn build(layout: &Layout) -> Result<Value> {
-    fresh_dir(&layout.warehouse)?;
-    let m = pipeline::build(&layout.lake, &layout.warehouse, &quiet(None))?;
+/// `top10 build` into a fresh warehouse; with the `sql` engine, into its
+/// own folder (`warehouse-sql`), so the other phases read the default's.
+fn build(layout: &Layout, engine: Engine) -> Result<Value> {
+    let wh = match engine {
+        Engine::Scan => layout.warehouse.clone(),
+        Engine::Sql => layout.work.join("warehouse-sql"),
+    };
+    fresh_dir(&wh)?;
+    let opts = BuildOptions {
+        engine,
+        ..quiet(None)
+    };
+    let m = pipeline::build(&layout.lake, &wh, &opts)?;
     Ok(json!({
         "raw_rows": m.counts.raw_rows_read,
         "fact_rows": m.counts.fact_rows,

@@ -22,8 +22,12 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use anyhow::{Result, ensure};
-use arrow::array::{ArrayRef, Date32Array, Int64Array, RecordBatch, StringArray};
+use anyhow::{Result, bail};
+use arrow::array::{
+    ArrayRef, Date32Array, Int32Array, Int64Array, RecordBatch, UInt8Array, UInt16Array,
+};
+
+use super::rank::{Line, Rules, ranks};
 use arrow::datatypes::{DataType, Field, Schema};
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
@@ -41,19 +45,20 @@ const COUNTRY_SHIFT: u32 = 18;
 const MERGED_BIT: u64 = 1 << 17;
 const WATCH_MASK: u64 = (1 << 17) - 1;
 
+/// Facts per chunk of a date's list: 1 MiB.
+const CHUNK: usize = 1 << 16;
+
 /// The facts added so far, by event date.
 #[derive(Default)]
 pub struct Aggregator {
-    /// Canonical show id → dense index, and back.
-    show_index: HashMap<i64, u32, FixedState>,
-    shows: Vec<i64>,
     /// Event date (days since 1970-01-01) → its list, and back.
     day_index: HashMap<i32, usize, FixedState>,
     days: Vec<i32>,
     /// The last date added and its list (facts arrive in runs of a date).
     last: Option<(i32, usize)>,
-    /// Per date: (packed show, country, merged, watch seconds; user).
-    facts: Vec<Vec<(u64, i64)>>,
+    /// Per date: (packed show, country, merged, watch seconds; user), in
+    /// chunks of at most [`CHUNK`] facts (a full chunk is never moved).
+    facts: Vec<Vec<Vec<(u64, i64)>>>,
     count: usize,
 }
 
@@ -70,11 +75,11 @@ impl Aggregator {
 
     /// Add one fact: event date `day` (days since 1970-01-01), `country`
     /// (an index below [`MAX_COUNTRIES`] into the names given to
-    /// [`Aggregator::finish`]), canonical `show`, `merged` if its show id
-    /// was moved to `show`, its user, and its watch seconds (a valid fact's,
-    /// 0..=86,400).
+    /// [`Aggregator::finish`]), canonical show (an index into the ids given
+    /// to it), `merged` if its show id was moved to its canonical one, its
+    /// user, and its watch seconds (a valid fact's, 0..=86,400).
     #[inline]
-    pub fn add(&mut self, day: i32, country: u16, show: i64, merged: bool, user: i64, watch: i64) {
+    pub fn add(&mut self, day: i32, country: u16, show: u32, merged: bool, user: i64, watch: i64) {
         debug_assert!((country as usize) < MAX_COUNTRIES && (0..=86_400).contains(&watch));
         let list = match self.last {
             Some((d, l)) if d == day => l,
@@ -89,72 +94,135 @@ impl Aggregator {
                 l
             }
         };
-        let next = self.shows.len() as u32;
-        let s = *self.show_index.entry(show).or_insert(next);
-        if s == next {
-            self.shows.push(show);
-        }
-        let packed = (s as u64) << 32
+        let packed = (show as u64) << 32
             | (country as u64) << COUNTRY_SHIFT
             | if merged { MERGED_BIT } else { 0 }
             | watch as u64;
-        self.facts[list].push((packed, user));
+        let chunks = &mut self.facts[list];
+        match chunks.last_mut() {
+            Some(c) if c.len() < CHUNK => c.push((packed, user)),
+            _ => {
+                let mut c = Vec::with_capacity(CHUNK);
+                c.push((packed, user));
+                chunks.push(c);
+            }
+        }
         self.count += 1;
     }
 
-    /// The aggregate as rows of the `base` table (`queries/build_schema.sql`):
-    /// event_date, country, show_id, total_watch_seconds, viewers, events,
-    /// merged_events. `countries` names the country indexes given to
-    /// [`Aggregator::add`].
-    pub fn finish(self, countries: &[String]) -> Result<RecordBatch> {
+    /// Move every fact of `other` into this aggregate.
+    pub fn merge(&mut self, other: Aggregator) {
+        for (day, chunks) in other.days.into_iter().zip(other.facts) {
+            let next = self.facts.len();
+            let l = *self.day_index.entry(day).or_insert(next);
+            if l == next {
+                self.days.push(day);
+                self.facts.push(Vec::new());
+            }
+            self.count += chunks.iter().map(Vec::len).sum::<usize>();
+            self.facts[l].extend(chunks);
+        }
+        self.last = None;
+    }
+
+    /// The aggregate as rows of the `agg_rows` table (`queries/build_agg_table.sql`):
+    /// event_date, country (its index), show_id, total_watch_seconds,
+    /// viewers, rank_in_country, exclusion (its code), the shows excluded and ranked by
+    /// `rules` (SPEC §2.6-2.7). `countries` and `shows` name the country and
+    /// show indexes given to [`Aggregator::add`].
+    pub fn finish(self, countries: &[String], shows: &[i64], rules: &Rules) -> Result<Finished> {
         let days = self.days;
-        let rows: Vec<Vec<Row>> = self
+        let per_day: Vec<Result<Day>> = self
             .facts
             .into_par_iter()
-            .map(|mut facts| {
-                facts.sort_unstable_by_key(|&(p, u)| (p >> COUNTRY_SHIFT, u));
-                per_key(&facts)
+            .map(|facts| {
+                let rows = per_key(&by_key(facts, shows.len()));
+                let mut lines = Vec::with_capacity(rows.len());
+                for r in &rows {
+                    let c = (r.key & (MAX_COUNTRIES as u64 - 1)) as usize;
+                    let s = (r.key >> 14) as usize;
+                    let (Some(name), Some(&show)) = (countries.get(c), shows.get(s)) else {
+                        bail!("country {c} or show {s} out of range");
+                    };
+                    lines.push(Line {
+                        country: c as u16,
+                        show,
+                        total_watch_seconds: r.watch_seconds,
+                        viewers: r.viewers,
+                        excluded: rules.exclusion(show, name),
+                    });
+                }
+                let ranks = ranks(&lines);
+                Ok((rows, lines, ranks))
             })
             .collect();
-        let n: usize = rows.iter().map(Vec::len).sum();
-        let (mut day, mut country, mut show) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        let (mut watch, mut viewers, mut facts, mut merged) = (
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-            Vec::with_capacity(n),
-        );
-        for (d, rows) in days.iter().zip(&rows) {
-            for r in rows {
-                let c = (r.key & (MAX_COUNTRIES as u64 - 1)) as usize;
-                let name = countries.get(c);
-                ensure!(name.is_some(), "country index {c} out of range");
+        let mut out = Finished::default();
+        let (mut day, mut country, mut show, mut watch, mut viewers, mut rank, mut reason) =
+            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
+        // Numbers, not strings: DuckDB's appender takes a string at a time.
+        for (d, r) in days.iter().zip(per_day) {
+            let (rows, lines, ranks) = r?;
+            for ((r, l), k) in rows.iter().zip(&lines).zip(ranks) {
                 day.push(*d);
-                country.push(name.map(String::as_str));
-                show.push(self.shows[(r.key >> 14) as usize]);
+                country.push(l.country);
+                show.push(l.show);
                 watch.push(r.watch_seconds);
                 viewers.push(r.viewers);
-                facts.push(r.facts);
-                merged.push(r.merged);
+                rank.push(k);
+                reason.push(l.excluded.map(exclusion_code));
+                out.facts += r.facts as u64;
+                out.merged += r.merged as u64;
             }
         }
         let int = |v: Vec<i64>| Arc::new(Int64Array::from(v)) as ArrayRef;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(Date32Array::from(day)),
-            Arc::new(StringArray::from(country)),
+            Arc::new(UInt16Array::from(country)),
             int(show),
             int(watch),
             int(viewers),
-            int(facts),
-            int(merged),
+            Arc::new(Int32Array::from(rank)),
+            Arc::new(UInt8Array::from(reason)),
         ];
-        Ok(RecordBatch::try_new(Arc::new(base_schema()), columns)?)
+        out.agg = Some(RecordBatch::try_new(Arc::new(agg_schema()), columns)?);
+        Ok(out)
     }
 }
+
+/// An exclusion reason's number in `agg_rows` (`queries/build_agg_table.sql`
+/// names them).
+fn exclusion_code(reason: &str) -> u8 {
+    match reason {
+        "kids_only" => 1,
+        _ => 2,
+    }
+}
+
+/// What [`Aggregator::finish`] makes: the `agg` rows, and the number of facts
+/// and of those moved to a canonical id (the manifest's counts).
+#[derive(Default)]
+pub struct Finished {
+    pub agg: Option<RecordBatch>,
+    pub facts: u64,
+    pub merged: u64,
+}
+
+/// The columns of the `agg_rows` table, as Arrow types.
+fn agg_schema() -> Schema {
+    let f = |name: &str, t: DataType| Field::new(name, t, true);
+    Schema::new(vec![
+        f("event_date", DataType::Date32),
+        f("country_idx", DataType::UInt16),
+        f("show_id", DataType::Int64),
+        f("total_watch_seconds", DataType::Int64),
+        f("viewers", DataType::Int64),
+        f("rank_in_country", DataType::Int32),
+        f("exclusion_code", DataType::UInt8),
+    ])
+}
+
+/// One date's keys, their lines to rank, and their ranks.
+type Day = (Vec<Row>, Vec<Line>, Vec<Option<i32>>);
 
 /// One key of a date: (show index << 14 | country) and its sums.
 struct Row {
@@ -163,6 +231,30 @@ struct Row {
     viewers: i64,
     facts: i64,
     merged: i64,
+}
+
+/// One date's facts sorted by (show, country, user): placed by show first
+/// (a counting sort: the shows are numbered densely), then each show's few
+/// facts sorted in cache.
+fn by_key(chunks: Vec<Vec<(u64, i64)>>, shows: usize) -> Vec<(u64, i64)> {
+    let mut start = vec![0usize; shows + 1];
+    for &(p, _) in chunks.iter().flatten() {
+        start[((p >> 32) as usize + 1).min(shows)] += 1;
+    }
+    for i in 1..start.len() {
+        start[i] += start[i - 1];
+    }
+    let mut out = vec![(0u64, 0i64); start[shows]];
+    let mut next = start.clone();
+    for f in chunks.into_iter().flatten() {
+        let s = ((f.0 >> 32) as usize).min(shows.saturating_sub(1));
+        out[next[s]] = f;
+        next[s] += 1;
+    }
+    for w in start.windows(2) {
+        out[w[0]..w[1]].sort_unstable_by_key(|&(p, u)| (p >> COUNTRY_SHIFT, u));
+    }
+    out
 }
 
 /// The keys of one date's facts, sorted by (key, user).
@@ -193,27 +285,22 @@ fn per_key(facts: &[(u64, i64)]) -> Vec<Row> {
     rows
 }
 
-/// The columns of the `base` table, as Arrow types.
-fn base_schema() -> Schema {
-    let f = |name: &str, t: DataType| Field::new(name, t, true);
-    Schema::new(vec![
-        f("event_date", DataType::Date32),
-        f("country", DataType::Utf8),
-        f("show_id", DataType::Int64),
-        f("total_watch_seconds", DataType::Int64),
-        f("viewers", DataType::Int64),
-        f("events", DataType::Int64),
-        f("merged_events", DataType::Int64),
-    ])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use arrow::array::Array;
 
+    fn int(b: &RecordBatch, i: usize) -> Vec<i64> {
+        b.column(i)
+            .as_any()
+            .downcast_ref::<Int64Array>()
+            .unwrap()
+            .values()
+            .to_vec()
+    }
+
     #[test]
-    fn sums_and_distinct_viewers_per_key() {
+    fn sums_distinct_viewers_exclusions_and_ranks_per_key() {
         let mut a = Aggregator::new();
         // Key (1, 0, 7): users 5, 5, 6 → 2 viewers; one fact merged.
         a.add(1, 0, 7, false, 5, 10);
@@ -222,69 +309,79 @@ mod tests {
         a.add(1, 0, 7, false, 6, 30);
         // Same show and day, other country: its own key.
         a.add(1, 1, 7, false, 5, 4);
-        assert_eq!(a.facts(), 5);
-        let b = a.finish(&["US".to_string(), "FR".to_string()]).unwrap();
-        assert_eq!(b.num_rows(), 3);
-        let col = |i: usize| {
-            b.column(i)
-                .as_any()
-                .downcast_ref::<Int64Array>()
-                .unwrap()
-                .values()
-                .to_vec()
-        };
+        // Another show of day 1 in country 0, ahead of show 70 there.
+        a.add(1, 0, 2, false, 8, 900);
+        assert_eq!(a.facts(), 6);
+        // Show index i is show id 10 i.
+        let shows: Vec<i64> = (0..8).map(|i| i * 10).collect();
+        let done = a
+            .finish(
+                &["US".to_string(), "FR".to_string()],
+                &shows,
+                &Rules::default(),
+            )
+            .unwrap();
+        assert_eq!((done.facts, done.merged), (6, 1));
+        let b = done.agg.unwrap();
+        assert_eq!(b.num_rows(), 4);
         let days = b.column(0).as_any().downcast_ref::<Date32Array>().unwrap();
-        let countries = b.column(1).as_any().downcast_ref::<StringArray>().unwrap();
+        let countries = b.column(1).as_any().downcast_ref::<UInt16Array>().unwrap();
+        let ranks = b.column(5).as_any().downcast_ref::<Int32Array>().unwrap();
         // By date, then by show and country.
-        assert_eq!(days.values().to_vec(), vec![1, 1, 2]);
+        assert_eq!(days.values().to_vec(), vec![1, 1, 1, 2]);
+        assert_eq!(countries.values().to_vec(), vec![0, 0, 1, 1]);
+        assert_eq!(int(&b, 2), vec![20, 70, 70, 70]);
+        assert_eq!(int(&b, 3), vec![900, 60, 4, 1]);
+        assert_eq!(int(&b, 4), vec![1, 2, 1, 1]);
         assert_eq!(
-            (0..3).map(|i| countries.value(i)).collect::<Vec<_>>(),
-            vec!["US", "FR", "FR"]
+            (0..4).map(|i| ranks.value(i)).collect::<Vec<_>>(),
+            vec![1, 2, 1, 1]
         );
-        assert_eq!(col(2), vec![7, 7, 7]);
-        assert_eq!(col(3), vec![60, 4, 1]);
-        assert_eq!(col(4), vec![2, 1, 1]);
-        assert_eq!(col(5), vec![3, 1, 1]);
-        assert_eq!(col(6), vec![1, 0, 0]);
-        assert!(b.column(1).null_count() == 0);
+        assert_eq!(b.column(6).null_count(), 4);
     }
 
     #[test]
     fn distinct_users_against_a_set_per_key() {
-        // Many keys with repeated users, against a plain count of sets.
+        // Many keys with repeated users, against a plain count of sets, in
+        // two aggregates merged.
         let mut a = Aggregator::new();
-        let mut sets: HashMap<(i32, u16, i64), std::collections::HashSet<i64>> = HashMap::new();
+        let mut other = Aggregator::new();
+        let mut sets: HashMap<(i32, i64), std::collections::HashSet<i64>> = HashMap::new();
         let mut x: u64 = 12345;
-        for _ in 0..50_000 {
+        for n in 0..50_000 {
             x = x
                 .wrapping_mul(6364136223846793005)
                 .wrapping_add(1442695040888963407);
             let day = (x >> 60) as i32;
-            let show = ((x >> 40) % 300) as i64 - 150;
+            let show = ((x >> 40) % 300) as i64;
             let user = ((x >> 20) % 40) as i64 - (1 << 40);
-            a.add(day, 0, show, false, user, 1);
-            sets.entry((day, 0, show)).or_default().insert(user);
+            let into = if n % 3 == 0 { &mut other } else { &mut a };
+            into.add(day, 0, show as u32, false, user, 1);
+            sets.entry((day, show)).or_default().insert(user);
         }
-        let b = a.finish(&["US".to_string()]).unwrap();
-        let int = |i: usize| {
-            b.column(i)
-                .as_any()
-                .downcast_ref::<Int64Array>()
-                .unwrap()
-                .clone()
-        };
+        a.merge(other);
+        assert_eq!(a.facts(), 50_000);
+        let shows: Vec<i64> = (0..300).collect();
+        let b = a
+            .finish(&["US".to_string()], &shows, &Rules::default())
+            .unwrap()
+            .agg
+            .unwrap();
         let days = b.column(0).as_any().downcast_ref::<Date32Array>().unwrap();
-        let (shows, viewers) = (int(2), int(4));
+        let (shows, viewers) = (int(&b, 2), int(&b, 4));
         assert_eq!(b.num_rows(), sets.len());
         for i in 0..b.num_rows() {
-            let k = (days.value(i), 0u16, shows.value(i));
-            assert_eq!(viewers.value(i) as usize, sets[&k].len(), "{k:?}");
+            let k = (days.value(i), shows[i]);
+            assert_eq!(viewers[i] as usize, sets[&k].len(), "{k:?}");
         }
     }
 
     #[test]
     fn an_empty_aggregate_is_no_rows() {
-        let b = Aggregator::default().finish(&[]).unwrap();
+        let done = Aggregator::default()
+            .finish(&[], &[], &Rules::default())
+            .unwrap();
+        let b = done.agg.unwrap();
         assert_eq!(b.num_rows(), 0);
         assert_eq!(b.num_columns(), 7);
     }

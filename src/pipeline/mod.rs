@@ -14,7 +14,9 @@ pub mod aggregate;
 pub mod batches;
 pub mod dimensions;
 pub mod fact;
+pub mod landing;
 pub mod manifest;
+pub mod rank;
 pub mod repeats;
 pub mod scan;
 
@@ -313,28 +315,38 @@ fn run(
         .into_iter()
         .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
         .collect();
+    // The default engine's scanner and the aggregate of the first batch,
+    // which its pass read along with finding the candidates.
     let mut scanned: Option<(scan::Scanner, aggregate::Aggregator)> = None;
     stage(timings, progress, "dedup", || {
-        repeats::find(
-            &conn,
-            queries::BUILD_EVENT_HASHES,
-            "contested",
-            counts.raw_rows_read,
-            memory_mib << 20,
-        )?;
-        if opts.engine == Engine::Scan {
-            // The pass aggregates the facts of the first batch as it finds
-            // the candidates of every date.
-            let scanner = scan::Scanner::new(&conn, opts.range)?;
-            let first = plan.first().copied().unwrap_or(batches::Batch::ALL);
-            let mut agg = aggregate::Aggregator::new();
-            set_batch(&conn, first)?;
-            set_flag(&conn, "scan_every_date", true)?;
-            scanner.landing(&conn, first, &mut agg, true)?;
-            exec(&conn, queries::BUILD_CANDIDATES_RAW)?;
-            scanned = Some((scanner, agg));
+        let scanner = match opts.engine {
+            Engine::Scan => {
+                scan::Scanner::new(&conn, files, opts.as_of, opts.range, memory_mib << 20)?
+            }
+            Engine::Sql => None,
+        };
+        match scanner {
+            Some(scanner) => {
+                // The pass aggregates the facts of the first batch as it
+                // finds the candidates of every date.
+                let first = plan.first().copied().unwrap_or(batches::Batch::ALL);
+                let mut agg = aggregate::Aggregator::new();
+                scanner.landing(&conn, first, &mut agg, true)?;
+                exec(&conn, queries::BUILD_CANDIDATES_RAW)?;
+                exec(&conn, queries::BUILD_VERSIONS)?;
+                scanned = Some((scanner, agg));
+            }
+            None => {
+                repeats::find(
+                    &conn,
+                    queries::BUILD_EVENT_HASHES,
+                    "contested",
+                    counts.raw_rows_read,
+                    memory_mib << 20,
+                )?;
+                exec(&conn, queries::BUILD_VERSIONS)?;
+            }
         }
-        exec(&conn, queries::BUILD_VERSIONS)?;
         counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
         Ok(())
     })?;
@@ -370,7 +382,10 @@ fn run(
     stage(timings, progress, "aggregate", || {
         match scanned.take() {
             Some((scanner, first)) => {
-                set_flag(&conn, "scan_every_date", false)?;
+                // Aggregated, excluded and ranked in Rust, batch by batch.
+                exec(&conn, queries::BUILD_AGG_TABLE)?;
+                let rules = rank::Rules::load(&conn)?;
+                let (mut fact_rows, mut merged_rows) = (0, 0);
                 let mut first = Some(first);
                 for &b in &plan {
                     set_batch(&conn, b)?;
@@ -383,12 +398,17 @@ fn run(
                         }
                     };
                     scanner.candidate_facts(&conn, b, &mut agg)?;
-                    let fin = agg.finish(scanner.countries())?;
-                    let mut app = conn.appender("base")?;
-                    app.append_record_batch(fin)?;
-                    app.flush()?;
+                    let done = agg.finish(scanner.countries(), scanner.shows(), &rules)?;
+                    fact_rows += done.facts;
+                    merged_rows += done.merged;
+                    if let Some(rows) = done.agg {
+                        let mut app = conn.appender("agg_rows")?;
+                        app.append_record_batch(rows)?;
+                        app.flush()?;
+                    }
                 }
-                conn.execute_batch("DROP TABLE candidates; DROP TABLE country_index;")?;
+                conn.execute_batch("DROP TABLE candidates;")?;
+                (counts.fact_rows, counts.merged_rows) = (fact_rows, merged_rows);
             }
             None => {
                 exec(&conn, queries::BUILD_FACTS)?;
@@ -403,13 +423,13 @@ fn run(
                     )?;
                     exec(&conn, queries::BUILD_BASE)?;
                 }
+                let c = count_row(&conn, queries::COUNT_FACT)?;
+                (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
+                exec(&conn, queries::BUILD_AGG)?;
             }
         }
-        let c = count_row(&conn, queries::COUNT_FACT)?;
-        (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
         counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
         counts.raw_rows = counts.events + counts.duplicates;
-        exec(&conn, queries::BUILD_AGG)?;
         let c = count_row(&conn, queries::COUNT_AGG)?;
         (counts.agg_rows, counts.ranked, counts.top10_rows) = (c[0], c[1], c[4]);
         counts.excluded = BTreeMap::from([
@@ -505,7 +525,6 @@ fn load_raw(
     set_date(conn, "build_from", range.map(|r| r.from))?;
     set_date(conn, "build_to", range.map(|r| r.to))?;
     set_batch(conn, batches::Batch::ALL)?;
-    set_flag(conn, "scan_every_date", false)?;
     conn.execute_batch(&format!(
         "CREATE TEMP VIEW landing AS SELECT *, file_index FROM read_parquet({}, \
          file_row_number = true, union_by_name = true, hive_partitioning = false);",
@@ -537,12 +556,6 @@ fn set_date(conn: &Connection, name: &str, d: Option<NaiveDate>) -> Result<()> {
 fn set_batch(conn: &Connection, b: batches::Batch) -> Result<()> {
     set_date(conn, "batch_from", b.from)?;
     set_date(conn, "batch_to", b.to)
-}
-
-/// Set the DuckDB variable `name` (a fixed identifier) to a boolean.
-fn set_flag(conn: &Connection, name: &str, on: bool) -> Result<()> {
-    conn.execute(&format!("SET VARIABLE {name} = $1"), params![on])?;
-    Ok(())
 }
 
 /// The landing files' row counts by landing date, from their footers.

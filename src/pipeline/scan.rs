@@ -1,66 +1,133 @@
-//! The default engine's one pass over the landing rows
-//! (`queries/build_scan.sql`), which feeds deduplication, validation and
-//! the aggregate at once.
+//! The default engine: deduplication, validation and the aggregate from two
+//! passes over the landing files, read straight from Parquet
+//! ([`super::landing`]), in Rust, on both cores.
 //!
 //! Deduplication and validation only matter for the rows that could lose
 //! or be quarantined: a version of a contested event id (delivered more
-//! than once, `pipeline::repeats`) or a row that fails a check of SPEC
-//! §2.2. Every other row — about 97 % — is a fact as it arrived. The pass's
-//! SQL tells them apart (the same tests as the `sql` engine's
-//! `build_versions.sql`), and here:
+//! than once) or a row that fails a check of SPEC §2.2. Every other row —
+//! about 97 % — is a fact as it arrived. So:
 //!
-//! - a *candidate* is kept aside, whole, and after the pass goes to DuckDB
-//!   as the table `candidates`, where `queries/build_versions.sql` settles
-//!   it exactly as the `sql` engine does (the window, the reasons);
-//! - any other row is a fact: its date, country, canonical show, user and
-//!   watch seconds go straight into the [`Aggregator`].
+//! 1. **Contested rows.** Every row's event id is hashed; the hashes are
+//!    bucketed by their top byte and sorted, and the rows whose hash occurs
+//!    twice or more are marked in a bitmap of rows (one bit a landing row).
+//!    A hash shared by two different ids only marks rows that need no
+//!    marking: the window compares the ids themselves. The canonical show
+//!    ids seen are numbered in the same pass.
+//! 2. **The pass.** Each row is either a *candidate* (marked contested, or
+//!    failing a check of SPEC §2.2: the tests of `rejection` in
+//!    `queries/build_schema.sql`) — kept aside, whole — or a fact: its date,
+//!    country, canonical show, user and watch seconds go straight into the
+//!    [`Aggregator`].
+//! 3. The candidates go to DuckDB as the table `candidates`, where the
+//!    `sql` engine's own `queries/build_versions.sql` settles them (the
+//!    window, the reasons); the winners that pass validation join the
+//!    aggregate (`queries/build_candidate_facts.sql`).
 //!
-//! The candidates that turn out to be facts (winners that pass
-//! validation) join the aggregate after the versions are settled
-//! (`queries/build_candidate_facts.sql`).
-//!
-//! The `sql` engine scans the landing files twice more for the same
-//! results (the versions, then the repeated viewers and the sums of the
-//! aggregate, which it reads twice); docs/benchmarks.md has the times.
+//! The `sql` engine reads the landing files four times through DuckDB for
+//! the same results; docs/benchmarks.md has both engines' times. Lakes
+//! whose timestamps this reader would convert differently from DuckDB
+//! ([`landing::supported`]) are built by the `sql` engine.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::BuildHasher;
+use std::sync::Arc;
 
-use anyhow::{Context, Result, bail};
-use arrow::array::{Array, BooleanArray, Date32Array, Int64Array, RecordBatch, UInt16Array};
-use chrono::NaiveDate;
+use anyhow::{Context, Result, bail, ensure};
+use arrow::array::{
+    Array, ArrayRef, Date32Array, Int64Array, RecordBatch, UInt16Array, UInt32Array,
+};
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use duckdb::Connection;
 use foldhash::fast::FixedState;
+use rayon::prelude::*;
 
 use super::DateRange;
 use super::aggregate::{Aggregator, MAX_COUNTRIES};
 use super::batches::Batch;
-use crate::queries::{self, Sql};
+use super::landing::{self, Col};
+use crate::lake::RawFile;
+use crate::queries;
 
-/// The columns of `build_scan.sql` the aggregate reads, in order; the
-/// candidate's own columns (as `landing_rows` has them) follow.
-const CANDIDATE: usize = 0;
-const EVENT_DATE: usize = 1;
-const COUNTRY: usize = 2;
-const SHOW_ID: usize = 3;
-const USER_ID: usize = 4;
-const WATCH_SECONDS: usize = 5;
-const CANDIDATE_COLUMNS: std::ops::Range<usize> = 6..16;
+const MICROS_PER_DAY: i64 = 86_400_000_000;
 
-/// What the pass needs besides the rows: the country names of the
-/// aggregate's country key, the canonical show ids, the built dates.
+/// Buckets of hashes by their top byte: each small enough to sort in cache.
+const BUCKETS: usize = 256;
+
+/// What one landing row costs the contested-row step while it runs: its
+/// hash and row number.
+const HASH_BYTES_PER_ROW: u64 = 16;
+
+/// About what one row's event id costs when the first step keeps it for
+/// the candidates (a 15-byte id and its offset, with room).
+const ID_BYTES_PER_ROW: u64 = 24;
+
+/// One landing file of the build.
+struct FileRows {
+    path: std::path::PathBuf,
+    /// The global number of its first row (files in build order).
+    first: u64,
+    /// Its rows, from the footer.
+    rows: u64,
+}
+
+/// The state of the passes: the landing files, the marked rows, and the
+/// small inputs that key a fact.
 pub struct Scanner {
-    countries: Vec<String>,
-    /// Old show id → canonical show id (show_canonical_resolved).
-    canonical: HashMap<i64, i64, FixedState>,
+    files: Vec<FileRows>,
+    /// Every file's event ids as the first step read them (when they fit
+    /// half the memory budget), for the candidates' rows.
+    ids: Option<Vec<ArrayRef>>,
+    /// One bit per landing row (global number): its event id is contested
+    /// (or NULL), so the row is a candidate.
+    marked: Vec<u64>,
+    /// The as-of bound in microseconds (rows ingested later are not seen).
+    as_of: Option<i64>,
     /// The built event dates, as days since 1970-01-01 (None: all).
     built: Option<(i32, i32)>,
+    countries: Vec<String>,
+    country_index: HashMap<Box<[u8]>, u16, FixedState>,
+    /// The same for two-byte codes (ISO 3166-1 alpha-2, nearly every row),
+    /// by their bytes: index + 1, 0 for unknown.
+    country_pairs: Vec<u16>,
+    /// Old show id → canonical show id (show_canonical_resolved).
+    canonical: HashMap<i64, i64, FixedState>,
+    /// Canonical show ids seen, numbered (the aggregate's show key).
+    shows: Vec<i64>,
+    /// Every show id seen → its canonical id's number, and whether it was
+    /// moved to it.
+    show_index: HashMap<i64, (u32, bool), FixedState>,
+    /// event_ts bounds of a usable timestamp (SPEC §2.2, event_ts_out_of_range).
+    ts_min: i64,
+    ts_end: i64,
 }
 
 impl Scanner {
-    /// Create the pass's working tables (`build_candidates.sql`) and read
-    /// the small inputs: the numbered countries and the resolved canonical
-    /// map.
-    pub fn new(conn: &Connection, range: Option<DateRange>) -> Result<Scanner> {
+    /// Prepare the passes over `files` (in the order of `landing_files`)
+    /// and find the contested rows, holding at most `budget_bytes` of hashes
+    /// at a time. None when a file's timestamps need the `sql` engine.
+    pub fn new(
+        conn: &Connection,
+        files: &[&RawFile],
+        as_of: Option<NaiveDateTime>,
+        range: Option<DateRange>,
+        budget_bytes: u64,
+    ) -> Result<Option<Scanner>> {
+        for f in files {
+            if !landing::supported(f)? {
+                return Ok(None);
+            }
+        }
+        let mut rows = Vec::with_capacity(files.len());
+        let mut first = 0u64;
+        for f in files {
+            let n = landing::rows(&f.path)?;
+            rows.push(FileRows {
+                path: f.path.clone(),
+                first,
+                rows: n,
+            });
+            first += n;
+        }
         conn.execute_batch(queries::BUILD_CANDIDATES.text)
             .context("pipeline stage build_candidates")?;
         let mut stmt = conn.prepare("SELECT country FROM country_index ORDER BY idx")?;
@@ -73,16 +140,39 @@ impl Scanner {
                 countries.len()
             );
         }
+        let country_index = countries
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (c.as_bytes().into(), i as u16))
+            .collect();
+        let mut country_pairs = vec![0u16; 1 << 16];
+        for (i, c) in countries.iter().enumerate() {
+            if let &[a, b] = c.as_bytes() {
+                country_pairs[(a as usize) << 8 | b as usize] = i as u16 + 1;
+            }
+        }
         let mut stmt =
             conn.prepare("SELECT old_show_id, canonical_show_id FROM show_canonical_resolved")?;
         let canonical = stmt
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
             .collect::<duckdb::Result<_>>()?;
-        Ok(Scanner {
-            countries,
-            canonical,
+        let mut s = Scanner {
+            files: rows,
+            marked: vec![0; first.div_ceil(64) as usize],
+            ids: None,
+            as_of: as_of.map(|t| t.and_utc().timestamp_micros()),
             built: range.map(|r| (day(r.from), day(r.to))),
-        })
+            countries,
+            country_index,
+            country_pairs,
+            canonical,
+            shows: Vec::new(),
+            show_index: HashMap::default(),
+            ts_min: micros(NaiveDate::from_ymd_opt(1, 1, 1).expect("a date")),
+            ts_end: micros(NaiveDate::from_ymd_opt(10000, 1, 1).expect("a date")),
+        };
+        s.mark_contested(first, budget_bytes)?;
+        Ok(Some(s))
     }
 
     /// The countries the aggregate's country indexes name.
@@ -90,116 +180,408 @@ impl Scanner {
         &self.countries
     }
 
-    /// Scan the landing rows (`build_scan.sql`) and add every fact of event
-    /// dates in `batch` (and the build's range) to `agg`. With
-    /// `candidates`, every candidate of every date is appended to the
-    /// table `candidates`.
+    /// The canonical show ids the aggregate's show indexes name.
+    pub fn shows(&self) -> &[i64] {
+        &self.shows
+    }
+
+    /// Step 1: mark the rows of contested event ids, and number the
+    /// canonical shows. In as many passes over ranges of hashes as keep
+    /// them within `budget_bytes`.
+    fn mark_contested(&mut self, rows: u64, budget_bytes: u64) -> Result<()> {
+        let passes = (rows.saturating_mul(HASH_BYTES_PER_ROW))
+            .div_ceil(budget_bytes.max(1))
+            .max(1);
+        let hasher = FixedState::with_seed(0x746f_7031_3000);
+        for pass in 0..passes {
+            let lo = ((pass as u128) << 64) / passes as u128;
+            let hi = (((pass + 1) as u128) << 64) / passes as u128 - 1;
+            let (lo, hi) = (lo as u64, hi as u64);
+            let want_shows = pass == 0;
+            type FileHashes = (
+                Vec<Vec<(u64, u64)>>,
+                HashSet<i64, FixedState>,
+                Vec<u64>,
+                Option<ArrayRef>,
+            );
+            let keep_ids = pass == 0 && rows.saturating_mul(ID_BYTES_PER_ROW) <= budget_bytes / 2;
+            let per_file: Vec<FileHashes> = self
+                .files
+                .par_iter()
+                .map(|f| -> Result<_> {
+                    // Room for the file's share of each bucket, and a bit more.
+                    let room = (f.rows / BUCKETS as u64 / passes) as usize * 5 / 4 + 16;
+                    let mut buckets: Vec<Vec<(u64, u64)>> =
+                        (0..BUCKETS).map(|_| Vec::with_capacity(room)).collect();
+                    let mut shows = HashSet::default();
+                    let mut nulls = Vec::new();
+                    let mut ids_read: Vec<ArrayRef> = Vec::new();
+                    let mut cols = vec![Col::EventId, Col::ShowId];
+                    if self.as_of.is_some() {
+                        cols.push(Col::IngestionTs);
+                    }
+                    landing::read(&f.path, &cols, |b| {
+                        if keep_ids {
+                            ids_read.push(b.columns[0].clone());
+                        }
+                        let ids = b.string(0);
+                        let show = b.int(1);
+                        let ingested = self.as_of.map(|_| b.timestamp(2));
+                        for i in 0..b.len() {
+                            if !self.visible(ingested, i) {
+                                continue;
+                            }
+                            if want_shows && !show.is_null(i) {
+                                shows.insert(show.value(i));
+                            }
+                            if ids.is_null(i) {
+                                if pass == 0 {
+                                    nulls.push(f.first + b.first_row + i as u64);
+                                }
+                                continue;
+                            }
+                            let h = hasher.hash_one(ids.value(i).as_bytes());
+                            if (lo..=hi).contains(&h) {
+                                buckets[(h >> 56) as usize]
+                                    .push((h, f.first + b.first_row + i as u64));
+                            }
+                        }
+                        Ok(())
+                    })?;
+                    let ids = if keep_ids {
+                        let parts: Vec<&dyn Array> = ids_read.iter().map(|a| a.as_ref()).collect();
+                        Some(arrow::compute::concat(&parts)?)
+                    } else {
+                        None
+                    };
+                    Ok((buckets, shows, nulls, ids))
+                })
+                .collect::<Result<_>>()?;
+            let mut per_bucket: Vec<Vec<Vec<(u64, u64)>>> =
+                (0..BUCKETS).map(|_| Vec::new()).collect();
+            let mut shows: HashSet<i64, FixedState> = HashSet::default();
+            let mut null_ids = Vec::new();
+            let mut kept_ids = Vec::new();
+            for (buckets, s, nulls, ids) in per_file {
+                kept_ids.push(ids);
+                for (i, b) in buckets.into_iter().enumerate() {
+                    per_bucket[i].push(b);
+                }
+                shows.extend(s);
+                null_ids.extend(nulls);
+            }
+            let marked: Vec<Vec<u64>> = per_bucket
+                .into_par_iter()
+                .map(|parts| repeated_rows(&parts))
+                .collect();
+            if keep_ids {
+                self.ids = kept_ids.into_iter().collect();
+            }
+            for r in marked.into_iter().flatten().chain(null_ids) {
+                self.marked[(r >> 6) as usize] |= 1 << (r & 63);
+            }
+            if want_shows {
+                let mut canonical: Vec<i64> = shows
+                    .iter()
+                    .map(|s| self.canonical.get(s).copied().unwrap_or(*s))
+                    .collect();
+                canonical.sort_unstable();
+                canonical.dedup();
+                self.show_index = shows
+                    .into_iter()
+                    .map(|s| {
+                        let (c, merged) = match self.canonical.get(&s) {
+                            Some(&c) => (c, true),
+                            None => (s, false),
+                        };
+                        let i = canonical.binary_search(&c).expect("numbered above");
+                        (s, (i as u32, merged))
+                    })
+                    .collect();
+                self.shows = canonical;
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether row `i` is seen at the build's as-of bound (`landing_rows`:
+    /// ingested at or before it; a NULL ingestion_ts is not).
+    #[inline]
+    fn visible(
+        &self,
+        ingested: Option<&arrow::array::TimestampMicrosecondArray>,
+        i: usize,
+    ) -> bool {
+        match (self.as_of, ingested) {
+            (Some(bound), Some(t)) => !t.is_null(i) && t.value(i) <= bound,
+            _ => true,
+        }
+    }
+
+    /// Step 2: read every landing file and add the facts of event dates in
+    /// `batch` (and the build's range) to `agg`. With `collect`, every
+    /// candidate of every date is appended to the table `candidates`.
     pub fn landing(
         &self,
         conn: &Connection,
         batch: Batch,
         agg: &mut Aggregator,
-        candidates: bool,
+        collect: bool,
     ) -> Result<()> {
-        let mut kept = Vec::new();
-        self.stream(conn, queries::BUILD_SCAN, batch, agg, |rb, flags| {
-            if candidates && flags.true_count() > 0 {
-                let columns: Vec<usize> = CANDIDATE_COLUMNS.collect();
-                kept.push(arrow::compute::filter_record_batch(
-                    &rb.project(&columns)?,
-                    flags,
-                )?);
-            }
-            Ok(())
-        })?;
-        if candidates {
-            let mut app = conn.appender("candidates")?;
-            for rb in kept {
+        let counted = self.counted(batch);
+        let schema = landing::candidate_schema();
+        let results: Vec<(Aggregator, Option<RecordBatch>)> = self
+            .files
+            .par_iter()
+            .enumerate()
+            .map(|(file_id, f)| -> Result<_> {
+                let mut local = Aggregator::new();
+                // The candidates' rows and their columns read here; the
+                // columns only a candidate needs are read for them alone.
+                let mut picked_rows: Vec<u64> = Vec::new();
+                let mut picked: Vec<Vec<ArrayRef>> = Vec::new();
+                let cols = [
+                    Col::UserId,
+                    Col::ShowId,
+                    Col::Country,
+                    Col::WatchSeconds,
+                    Col::EventTs,
+                    Col::Src,
+                    Col::IngestionTs,
+                ];
+                landing::read(&f.path, &cols, |b| {
+                    let users = b.int(0);
+                    let shows = b.int(1);
+                    let countries = b.string(2);
+                    let watch = b.int(3);
+                    let ts = b.timestamp(4);
+                    let ingested = self.as_of.map(|_| b.timestamp(6));
+                    let mut here: Vec<u32> = Vec::new();
+                    for i in 0..b.len() {
+                        if !self.visible(ingested, i) {
+                            continue;
+                        }
+                        let row = f.first + b.first_row + i as u64;
+                        let fact = if users.is_null(i)
+                            || shows.is_null(i)
+                            || countries.is_null(i)
+                            || ts.is_null(i)
+                            || watch.is_null(i)
+                            || self.marked[(row >> 6) as usize] & (1 << (row & 63)) != 0
+                        {
+                            None
+                        } else {
+                            let (t, w) = (ts.value(i), watch.value(i));
+                            if t < self.ts_min || t >= self.ts_end || !(0..=86_400).contains(&w) {
+                                None
+                            } else {
+                                self.country(countries.value(i).as_bytes())
+                                    .map(|c| (c, t.div_euclid(MICROS_PER_DAY) as i32))
+                            }
+                        };
+                        let Some((country, d)) = fact else {
+                            here.push(i as u32);
+                            continue;
+                        };
+                        if !counted(d) {
+                            continue;
+                        }
+                        let (show, merged) = self.show_key(shows.value(i))?;
+                        local.add(d, country, show, merged, users.value(i), watch.value(i));
+                    }
+                    if collect && !here.is_empty() {
+                        picked_rows.extend(here.iter().map(|&i| b.first_row + i as u64));
+                        let here = UInt32Array::from(here);
+                        picked.push(
+                            b.columns
+                                .iter()
+                                .map(|c| arrow::compute::take(c, &here, None))
+                                .collect::<std::result::Result<_, _>>()?,
+                        );
+                    }
+                    Ok(())
+                })?;
+                let kept = if picked_rows.is_empty() {
+                    None
+                } else {
+                    Some(self.candidates(&f.path, file_id, &picked_rows, &picked, &schema)?)
+                };
+                Ok((local, kept))
+            })
+            .collect::<Result<_>>()?;
+        let mut app = collect.then(|| conn.appender("candidates")).transpose()?;
+        for (local, kept) in results {
+            agg.merge(local);
+            if let (Some(app), Some(rb)) = (app.as_mut(), kept) {
                 app.append_record_batch(rb)?;
             }
+        }
+        if let Some(mut app) = app {
             app.flush()?;
         }
         Ok(())
     }
 
-    /// Add the candidates that are facts (`build_candidate_facts.sql`: not
-    /// deleted as losers or quarantined) of `batch` to `agg`.
+    /// The candidates of one file as rows of the `candidates` table: the
+    /// columns the pass read (`read`: every column but event_id, per pass
+    /// batch), and their event ids, from the first step or, if it did not
+    /// keep them, read now for these rows alone.
+    fn candidates(
+        &self,
+        path: &std::path::Path,
+        file_id: usize,
+        rows: &[u64],
+        read: &[Vec<ArrayRef>],
+        schema: &Arc<arrow::datatypes::Schema>,
+    ) -> Result<RecordBatch> {
+        let joined = |i: usize| -> Result<ArrayRef> {
+            let parts: Vec<&dyn Array> = read.iter().map(|b| b[i].as_ref()).collect();
+            Ok(arrow::compute::concat(&parts)?)
+        };
+        let event_id: ArrayRef = match &self.ids {
+            Some(ids) => {
+                let rows32: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
+                arrow::compute::take(&ids[file_id], &UInt32Array::from(rows32), None)?
+            }
+            None => {
+                let mut read: Vec<ArrayRef> = Vec::new();
+                landing::read_selected(path, &[Col::EventId], rows, |b| {
+                    read.push(b.columns[0].clone());
+                    Ok(())
+                })?;
+                let parts: Vec<&dyn Array> = read.iter().map(|a| a.as_ref()).collect();
+                arrow::compute::concat(&parts)?
+            }
+        };
+        let columns: Vec<ArrayRef> = vec![
+            event_id,
+            joined(0)?,
+            joined(1)?,
+            joined(2)?,
+            joined(3)?,
+            joined(4)?,
+            joined(5)?,
+            joined(6)?,
+            Arc::new(Int64Array::from(vec![file_id as i64; rows.len()])),
+            Arc::new(Int64Array::from_iter_values(rows.iter().map(|&r| r as i64))),
+        ];
+        ensure!(
+            columns.iter().all(|c| c.len() == rows.len()),
+            "{}: the candidates' columns were read with different lengths",
+            path.display()
+        );
+        Ok(RecordBatch::try_new(schema.clone(), columns)?)
+    }
+
+    /// Step 3: add the candidates that are facts (`build_candidate_facts.sql`:
+    /// not deleted as losers or quarantined) of `batch` to `agg`.
     pub fn candidate_facts(
         &self,
         conn: &Connection,
         batch: Batch,
         agg: &mut Aggregator,
     ) -> Result<()> {
-        self.stream(conn, queries::BUILD_CANDIDATE_FACTS, batch, agg, |_, _| {
-            Ok(())
-        })
-    }
-
-    /// Run `sql` (the first columns of `build_scan.sql`), add its facts of
-    /// the counted dates to `agg`, and hand each Arrow batch with its
-    /// candidate flags to `each`.
-    fn stream(
-        &self,
-        conn: &Connection,
-        sql: Sql,
-        batch: Batch,
-        agg: &mut Aggregator,
-        mut each: impl FnMut(&RecordBatch, &BooleanArray) -> Result<()>,
-    ) -> Result<()> {
-        let (from, to) = (batch.from.map(day), batch.to.map(day));
-        let counted = |d: i32| {
-            from.is_none_or(|f| d >= f)
-                && to.is_none_or(|t| d <= t)
-                && self.built.is_none_or(|(f, t)| f <= d && d <= t)
-        };
+        let counted = self.counted(batch);
+        let sql = queries::BUILD_CANDIDATE_FACTS;
         let mut run = || -> Result<()> {
             let mut stmt = conn.prepare(sql.text)?;
             for rb in stmt.stream_arrow([])? {
                 let rb = rb?;
-                let flags: &BooleanArray = column(&rb, CANDIDATE)?;
-                let days: &Date32Array = column(&rb, EVENT_DATE)?;
-                let countries: &UInt16Array = column(&rb, COUNTRY)?;
-                let shows: &Int64Array = column(&rb, SHOW_ID)?;
-                let users: &Int64Array = column(&rb, USER_ID)?;
-                let watch: &Int64Array = column(&rb, WATCH_SECONDS)?;
+                let days: &Date32Array = column(&rb, 0)?;
+                let countries: &UInt16Array = column(&rb, 1)?;
+                let shows: &Int64Array = column(&rb, 2)?;
+                let users: &Int64Array = column(&rb, 3)?;
+                let watch: &Int64Array = column(&rb, 4)?;
                 for i in 0..rb.num_rows() {
-                    // A fact's columns are never NULL (a NULL field makes a
-                    // candidate); a candidate's are.
-                    if flags.value(i) || days.is_null(i) {
-                        continue;
-                    }
                     let d = days.value(i);
-                    if !counted(d) {
-                        continue;
+                    if counted(d) {
+                        let (show, merged) = self.show_key(shows.value(i))?;
+                        agg.add(
+                            d,
+                            countries.value(i),
+                            show,
+                            merged,
+                            users.value(i),
+                            watch.value(i),
+                        );
                     }
-                    let raw = shows.value(i);
-                    let (show, merged) = match self.canonical.get(&raw) {
-                        Some(&c) => (c, true),
-                        None => (raw, false),
-                    };
-                    agg.add(
-                        d,
-                        countries.value(i),
-                        show,
-                        merged,
-                        users.value(i),
-                        watch.value(i),
-                    );
                 }
-                each(&rb, flags)?;
             }
             Ok(())
         };
         run().with_context(|| format!("pipeline stage {}", sql.name))
     }
+
+    /// Whether event date `d` is in `batch` and the build's range.
+    fn counted(&self, batch: Batch) -> impl Fn(i32) -> bool + Sync + '_ {
+        let (from, to) = (batch.from.map(day), batch.to.map(day));
+        move |d: i32| {
+            from.is_none_or(|f| d >= f)
+                && to.is_none_or(|t| d <= t)
+                && self.built.is_none_or(|(f, t)| f <= d && d <= t)
+        }
+    }
+
+    /// The index of a country of dim_geo, None if it is not one.
+    #[inline]
+    fn country(&self, code: &[u8]) -> Option<u16> {
+        match *code {
+            [a, b] => self.country_pairs[(a as usize) << 8 | b as usize].checked_sub(1),
+            _ => self.country_index.get(code).copied(),
+        }
+    }
+
+    /// A raw show id's canonical show index, and whether it was merged.
+    #[inline]
+    fn show_key(&self, raw: i64) -> Result<(u32, bool)> {
+        let key = self.show_index.get(&raw).copied();
+        ensure!(key.is_some(), "show {raw} was not seen by the first pass");
+        Ok(key.unwrap_or_default())
+    }
 }
 
-/// Column `i` of a scanned batch, as its Arrow type.
+/// The rows of `bucket` (hash, row) whose hash occurs more than once. A
+/// counting sort by the hash's next 12 bits below the bucket's byte, then
+/// each slot's few entries sorted and compared.
+fn repeated_rows(parts: &[Vec<(u64, u64)>]) -> Vec<u64> {
+    const SLOTS: usize = 1 << 12;
+    let slot = |h: u64| ((h >> 44) & (SLOTS as u64 - 1)) as usize;
+    let mut start = vec![0u32; SLOTS + 1];
+    for &(h, _) in parts.iter().flatten() {
+        start[slot(h) + 1] += 1;
+    }
+    for i in 1..=SLOTS {
+        start[i] += start[i - 1];
+    }
+    let mut placed = vec![(0u64, 0u64); start[SLOTS] as usize];
+    let mut next = start.clone();
+    for &e in parts.iter().flatten() {
+        let s = slot(e.0);
+        placed[next[s] as usize] = e;
+        next[s] += 1;
+    }
+    let mut rows = Vec::new();
+    for w in start.windows(2) {
+        let run = &mut placed[w[0] as usize..w[1] as usize];
+        if run.len() < 2 {
+            continue;
+        }
+        run.sort_unstable_by_key(|&(h, _)| h);
+        for same in run.chunk_by(|x, y| x.0 == y.0) {
+            if same.len() > 1 {
+                rows.extend(same.iter().map(|&(_, r)| r));
+            }
+        }
+    }
+    rows
+}
+
+/// Column `i` of a DuckDB result batch, as its Arrow type.
 fn column<T: 'static>(rb: &RecordBatch, i: usize) -> Result<&T> {
-    let c = rb.columns().get(i).context("a scan column is missing")?;
+    let c = rb.columns().get(i).context("a column is missing")?;
     c.as_any().downcast_ref::<T>().with_context(|| {
         format!(
-            "scan column {} has Arrow type {}",
+            "column {} has Arrow type {}",
             rb.schema().field(i).name(),
             c.data_type()
         )
@@ -211,14 +593,46 @@ fn day(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")).num_days() as i32
 }
 
+fn micros(d: NaiveDate) -> i64 {
+    d.and_time(NaiveTime::MIN).and_utc().timestamp_micros()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn days_count_from_the_unix_epoch() {
+    fn repeated_rows_are_those_whose_hash_repeats() {
+        // Hashes that share their slot bits but differ, and true repeats.
+        let a = 0x0012_3000_0000_0001u64;
+        let b = 0x0012_3000_0000_0002u64;
+        let c = 0x0099_0000_0000_0000u64;
+        let bucket = [
+            (a, 1),
+            (b, 2),
+            (a, 3),
+            (c, 4),
+            (c, 5),
+            (c, 6),
+            (b ^ (1 << 39), 7),
+        ];
+        let (one, two) = bucket.split_at(3);
+        let mut r = repeated_rows(&[one.to_vec(), two.to_vec()]);
+        r.sort();
+        assert_eq!(r, vec![1, 3, 4, 5, 6]);
+        assert!(repeated_rows(&[]).is_empty());
+    }
+
+    #[test]
+    fn days_and_timestamps_count_from_the_unix_epoch() {
         assert_eq!(day(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()), 1);
         assert_eq!(day(NaiveDate::from_ymd_opt(1969, 12, 31).unwrap()), -1);
-        assert_eq!(day(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()), 20416);
+        assert_eq!(day(NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()), 20781);
+        assert_eq!(
+            micros(NaiveDate::from_ymd_opt(1970, 1, 2).unwrap()),
+            MICROS_PER_DAY
+        );
+        // Just before midnight is the earlier day, as CAST(ts AS DATE).
+        assert_eq!((-1i64).div_euclid(MICROS_PER_DAY), -1);
     }
 }
