@@ -115,13 +115,15 @@ pub struct BuildArgs {
     pub as_of: Option<NaiveDateTime>,
     /// DuckDB's memory limit for the build; beyond it, working tables spill
     /// to disk inside the new version's folder (removed when it is done).
-    /// The hashes the build sorts outside DuckDB are read in passes of at
-    /// most this size, on top of it.
+    /// What the build holds outside DuckDB (the hashes it sorts, and with
+    /// the default engine the aggregate's facts) is sized by it too, on top
+    /// of it.
     #[arg(long, value_parser = parse::memory_size, default_value = pipeline::DEFAULT_MEMORY_LIMIT)]
     pub memory_limit: u64,
     /// The most landing rows the aggregate takes in one batch of event
     /// dates; fewer use less memory and scan more [default: from
-    /// --memory-limit, about 90 million rows a GiB].
+    /// --memory-limit, about 33 million rows a GiB; 90 million with
+    /// --engine sql].
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub batch_rows: Option<u64>,
     /// How deduplication, validation and the aggregate run: `scan`, one

@@ -1,7 +1,9 @@
-//! The aggregate (`build_facts.sql`, `build_viewer_hashes.sql`,
-//! `build_base.sql`) holds, per row of its input, the row's 8-byte (date,
-//! country, show, user) hash in Rust (`pipeline::repeats`) and, in DuckDB,
-//! the row's share of the deletes it anti-joins. Every group belongs to one
+//! The aggregate holds something per row of its input: with the default
+//! engine, the fact itself, 16 bytes in Rust (`pipeline::aggregate`); with
+//! the `sql` engine (`build_facts.sql`, `build_viewer_hashes.sql`,
+//! `build_base.sql`), the row's 8-byte (date, country, show, user) hash in
+//! Rust (`pipeline::repeats`) and, in DuckDB, the row's share of the deletes
+//! it anti-joins. Every group belongs to one
 //! event date, so the aggregate can run once per batch of consecutive event
 //! dates, each small enough to fit, and the batches' rows are simply
 //! appended. That keeps its memory bounded by the memory limit and not by
@@ -20,7 +22,7 @@ use std::collections::BTreeMap;
 
 use chrono::{Duration, NaiveDate};
 
-/// What one batch row costs the aggregate, in bytes: its 8-byte hash and a
+/// What one batch row costs the `sql` engine's aggregate, in bytes: its 8-byte hash and a
 /// tenth of slack in Rust, and its share of the deletes and keys in DuckDB,
 /// with room to spare. Measured: the 106.7-million-row lake in one batch
 /// peaked at 1.87 GB RSS under a 1.5 GB limit. Until session 5 the aggregate kept one hash-table

@@ -73,19 +73,19 @@ impl Col {
     }
 }
 
-/// Whether this reader gives exactly what DuckDB gives for `file`: its
-/// timestamps are stored as seconds, milliseconds or microseconds (not
-/// nanoseconds or Spark's INT96, which the two readers convert
-/// differently at the edges of their ranges). Other lakes are built by
-/// the `sql` engine.
-pub fn supported(file: &RawFile) -> Result<bool> {
+/// `file`'s row count if this reader gives exactly what DuckDB gives for
+/// it: its timestamps are stored as seconds, milliseconds or microseconds
+/// (not nanoseconds or Spark's INT96, which the two readers convert
+/// differently at the edges of their ranges). None for a file the `sql`
+/// engine must build.
+pub fn supported_rows(file: &RawFile) -> Result<Option<u64>> {
     let f =
         File::open(&file.path).with_context(|| format!("cannot open {}", file.path.display()))?;
     let b = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| read_error(&file.path, e))?;
     let parquet = b.parquet_schema();
     for col in [Col::EventTs, Col::IngestionTs] {
         let Some((i, field)) = b.schema().column_with_name(col.name()) else {
-            return Ok(false);
+            return Ok(None);
         };
         let leaf = parquet
             .columns()
@@ -100,10 +100,10 @@ pub fn supported(file: &RawFile) -> Result<bool> {
             )
         );
         if int96 || !unit_ok || leaf.is_none() {
-            return Ok(false);
+            return Ok(None);
         }
     }
-    Ok(true)
+    Ok(Some(b.metadata().file_metadata().num_rows().max(0) as u64))
 }
 
 /// One decoded batch: the requested columns in the pipeline's types, and
@@ -149,15 +149,16 @@ pub fn read(file: &Path, cols: &[Col], each: impl FnMut(Batch) -> Result<()>) ->
     read_rows(file, cols, None, each)
 }
 
-/// Decode `cols` of only the rows `rows` (sorted file rows) of `file`; a
-/// batch's `first_row` is then its position among them.
+/// Decode `cols` of only the rows `rows` (sorted file rows) of `file`, which
+/// has `total` rows; a batch's `first_row` is then its position among them.
 pub fn read_selected(
     file: &Path,
     cols: &[Col],
     rows: &[u64],
+    total: u64,
     each: impl FnMut(Batch) -> Result<()>,
 ) -> Result<()> {
-    let total = self::rows(file)? as usize;
+    let total = total as usize;
     let mut ranges: Vec<std::ops::Range<usize>> = Vec::new();
     for &r in rows {
         let r = r as usize;
@@ -248,13 +249,6 @@ pub fn candidate_schema() -> Arc<Schema> {
     Arc::new(Schema::new(fields))
 }
 
-/// The file row count from the footer.
-pub fn rows(file: &Path) -> Result<u64> {
-    let f = File::open(file).with_context(|| format!("cannot open {}", file.display()))?;
-    let b = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| read_error(file, e))?;
-    Ok(b.metadata().file_metadata().num_rows().max(0) as u64)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -301,9 +295,9 @@ mod tests {
             "ns.parquet",
             Arc::new(TimestampNanosecondArray::from(vec![1])),
         );
-        assert!(supported(&micros).unwrap());
-        assert!(supported(&secs).unwrap());
-        assert!(!supported(&nanos).unwrap());
+        assert_eq!(supported_rows(&micros).unwrap(), Some(1));
+        assert_eq!(supported_rows(&secs).unwrap(), Some(1));
+        assert_eq!(supported_rows(&nanos).unwrap(), None);
         // Seconds are read as microseconds, as DuckDB's CAST does.
         let mut got = Vec::new();
         read(&secs.path, &[Col::EventTs], |b| {

@@ -453,18 +453,17 @@ fn run(
             _ => Ok((0, vec![segment])),
         }
     })?;
-    drop(conn);
-    let _ = fs::remove_dir_all(staging.join("_tmp"));
-
+    // The manifest's countries: dim_geo's snapshot, read by the build's
+    // connection while it is open.
     let countries = {
-        let conn = db::open_restricted(&[staging], "")?;
-        let mut stmt = conn.prepare(&format!(
-            "SELECT DISTINCT country FROM read_parquet({}) WHERE country IS NOT NULL ORDER BY country",
-            db::path_literal(&staging.join("dim_geo.parquet"))
-        ))?;
+        let mut stmt = conn.prepare(
+            "SELECT DISTINCT country FROM dim_geo WHERE country IS NOT NULL ORDER BY country",
+        )?;
         stmt.query_map([], |r| r.get::<_, String>(0))?
             .collect::<duckdb::Result<Vec<_>>>()?
     };
+    drop(conn);
+    let _ = fs::remove_dir_all(staging.join("_tmp"));
 
     let mut inputs: Vec<Input> = files
         .iter()
@@ -656,12 +655,21 @@ fn write_snapshots(conn: &Connection, staging: &Path) -> Result<()> {
 /// Carry every date outside `range` over from the previous version by hard
 /// links (a copy where the file system has none). Returns how many dates.
 fn reuse_dates(prev: &Version, staging: &Path, range: DateRange) -> Result<u64> {
-    let mut reused = std::collections::BTreeSet::new();
+    use rayon::prelude::*;
+    let mut parts = Vec::new();
     for table in PARTITIONED {
         for date in prev.dates(table)? {
-            if range.contains(date) {
-                continue;
+            if !range.contains(date) {
+                parts.push((table, date));
             }
+        }
+    }
+    // A few hundred folders and links: on both cores, as each is a few
+    // system calls (a one-day rebuild of a 1 M-event lake spent a sixth of
+    // its time here).
+    parts
+        .par_iter()
+        .try_for_each(|(table, date)| -> Result<()> {
             let part = format!("event_date={date}");
             let src = prev.table_dir(table).join(&part);
             let dst = staging.join(table).join(&part);
@@ -670,9 +678,9 @@ fn reuse_dates(prev: &Version, staging: &Path, range: DateRange) -> Result<u64> 
                 let f = f?.path();
                 link_or_copy(&f, &dst.join(f.file_name().expect("a file")))?;
             }
-            reused.insert(date);
-        }
-    }
+            Ok(())
+        })?;
+    let reused: std::collections::BTreeSet<NaiveDate> = parts.iter().map(|(_, d)| *d).collect();
     Ok(reused.len() as u64)
 }
 

@@ -112,15 +112,12 @@ impl Scanner {
         range: Option<DateRange>,
         budget_bytes: u64,
     ) -> Result<Option<Scanner>> {
-        for f in files {
-            if !landing::supported(f)? {
-                return Ok(None);
-            }
-        }
         let mut rows = Vec::with_capacity(files.len());
         let mut first = 0u64;
         for f in files {
-            let n = landing::rows(&f.path)?;
+            let Some(n) = landing::supported_rows(f)? else {
+                return Ok(None);
+            };
             rows.push(FileRows {
                 path: f.path.clone(),
                 first,
@@ -404,7 +401,7 @@ impl Scanner {
                 let kept = if picked_rows.is_empty() {
                     None
                 } else {
-                    Some(self.candidates(&f.path, file_id, &picked_rows, &picked, &schema)?)
+                    Some(self.candidates(f, file_id, &picked_rows, &picked, &schema)?)
                 };
                 Ok((local, kept))
             })
@@ -428,7 +425,7 @@ impl Scanner {
     /// keep them, read now for these rows alone.
     fn candidates(
         &self,
-        path: &std::path::Path,
+        file: &FileRows,
         file_id: usize,
         rows: &[u64],
         read: &[Vec<ArrayRef>],
@@ -445,7 +442,7 @@ impl Scanner {
             }
             None => {
                 let mut read: Vec<ArrayRef> = Vec::new();
-                landing::read_selected(path, &[Col::EventId], rows, |b| {
+                landing::read_selected(&file.path, &[Col::EventId], rows, file.rows, |b| {
                     read.push(b.columns[0].clone());
                     Ok(())
                 })?;
@@ -468,7 +465,7 @@ impl Scanner {
         ensure!(
             columns.iter().all(|c| c.len() == rows.len()),
             "{}: the candidates' columns were read with different lengths",
-            path.display()
+            file.path.display()
         );
         Ok(RecordBatch::try_new(schema.clone(), columns)?)
     }
@@ -600,6 +597,66 @@ fn micros(d: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The passes give the same marked rows, candidates and facts whether
+    /// the budget holds every hash and event id at once or needs many hash
+    /// passes and reads the candidates' ids again.
+    #[test]
+    fn a_small_budget_marks_and_collects_the_same_rows() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("lake");
+        let p = crate::generate::Params {
+            start: NaiveDate::from_ymd_opt(2026, 1, 5).unwrap(),
+            days: 3,
+            countries: 4,
+            shows: 30,
+            users: 500,
+            events_per_day: 3000,
+            seed: 9,
+            faults: crate::generate::Faults {
+                duplicate_rate: 0.05,
+                late_rate: 0.02,
+                invalid_rate: 0.01,
+                orphan_user_rate: 0.0,
+            },
+        };
+        crate::generate::run(&p, &out, false).unwrap();
+        let lake = crate::lake::Lake::open(&out).unwrap();
+        let files: Vec<&RawFile> = lake.raw_files.iter().collect();
+        let run = |budget: u64| {
+            let conn = Connection::open_in_memory().unwrap();
+            conn.execute_batch(&format!(
+                "CREATE TEMP VIEW dim_geo AS SELECT * FROM read_parquet({});
+                 CREATE TEMP TABLE show_canonical_resolved (old_show_id BIGINT, canonical_show_id BIGINT);",
+                crate::db::path_literal(&lake.dim("dim_geo"))
+            ))
+            .unwrap();
+            let s = Scanner::new(&conn, &files, None, None, budget)
+                .unwrap()
+                .unwrap();
+            let kept_ids = s.ids.is_some();
+            let mut agg = Aggregator::new();
+            s.landing(&conn, Batch::ALL, &mut agg, true).unwrap();
+            let candidates: Vec<(Option<String>, i64, i64)> = conn
+                .prepare(
+                    "SELECT event_id, file_id, src_row FROM candidates ORDER BY file_id, src_row",
+                )
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<duckdb::Result<_>>()
+                .unwrap();
+            (kept_ids, s.marked.clone(), agg.facts(), candidates)
+        };
+        let (kept, marked, facts, candidates) = run(1 << 30);
+        let (kept_small, marked_small, facts_small, candidates_small) = run(1 << 14);
+        assert!(kept && !kept_small);
+        assert!(marked.iter().any(|w| *w != 0));
+        assert!(candidates.len() > 100, "{}", candidates.len());
+        assert_eq!(marked, marked_small);
+        assert_eq!(facts, facts_small);
+        assert_eq!(candidates, candidates_small);
+    }
 
     #[test]
     fn repeated_rows_are_those_whose_hash_repeats() {
