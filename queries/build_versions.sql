@@ -9,6 +9,8 @@
 -- watch_seconds; identical deliveries are settled by the greater
 -- (src_file, src_row) so the outcome never depends on read order. Rank 1 is
 -- the surviving version; its rejection reason, if any, quarantines it.
+-- A NULL country in dim_geo names no country (with it, `IN` would be NULL
+-- for every unknown country, and no row would be quarantined as one).
 -- Every version carries its winner's identity and the attribution date: the
 -- winner's event date, or its landing date when its event_ts is unusable.
 -- Versions of every date are kept — a row of a built date may lose to a
@@ -24,7 +26,7 @@ SELECT
 FROM (
     SELECT r.*,
            rejection(r.event_id, r.user_id, r.show_id, r.country, r.event_ts, r.watch_seconds,
-                     r.country IN (SELECT country FROM dim_geo)) AS reason
+                     r.country IN (SELECT country FROM dim_geo WHERE country IS NOT NULL)) AS reason
     FROM raw r
 ) r
 WHERE r.reason IS NOT NULL OR hash(r.event_id) IN (SELECT h FROM contested)

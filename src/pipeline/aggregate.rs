@@ -237,6 +237,14 @@ struct Row {
 /// (a counting sort: the shows are numbered densely), then each show's few
 /// facts sorted in cache.
 fn by_key(chunks: Vec<Vec<(u64, i64)>>, shows: usize) -> Vec<(u64, i64)> {
+    let n: usize = chunks.iter().map(Vec::len).sum();
+    if shows > n {
+        // Fewer facts than shows (a date of few events, or a lake of very
+        // many show ids): a counter per show would cost more than a sort.
+        let mut out: Vec<(u64, i64)> = chunks.into_iter().flatten().collect();
+        out.sort_unstable_by_key(|&(p, u)| (p >> COUNTRY_SHIFT, u));
+        return out;
+    }
     let mut start = vec![0usize; shows + 1];
     for &(p, _) in chunks.iter().flatten() {
         start[((p >> 32) as usize + 1).min(shows)] += 1;

@@ -32,7 +32,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
-use anyhow::{Context, Result, bail, ensure};
+use anyhow::{Context, Result, ensure};
 use arrow::array::{
     Array, ArrayRef, Date32Array, Int64Array, RecordBatch, UInt16Array, UInt32Array,
 };
@@ -68,6 +68,20 @@ struct FileRows {
     first: u64,
     /// Its rows, from the footer.
     rows: u64,
+}
+
+impl FileRows {
+    /// A decoded batch must lie within the rows the footer counts, which
+    /// number the bitmap of rows.
+    fn check(&self, b: &landing::Batch) -> Result<()> {
+        ensure!(
+            b.first_row + b.len() as u64 <= self.rows,
+            "{}: more rows than its footer counts ({})",
+            self.path.display(),
+            self.rows
+        );
+        Ok(())
+    }
 }
 
 /// The state of the passes: the landing files, the marked rows, and the
@@ -125,18 +139,22 @@ impl Scanner {
             });
             first += n;
         }
+        // The packed fact names at most MAX_COUNTRIES countries; more is
+        // the `sql` engine's work.
+        let known: i64 = conn.query_row(
+            "SELECT count(DISTINCT country) FROM dim_geo WHERE country IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )?;
+        if known as usize > MAX_COUNTRIES {
+            return Ok(None);
+        }
         conn.execute_batch(queries::BUILD_CANDIDATES.text)
             .context("pipeline stage build_candidates")?;
         let mut stmt = conn.prepare("SELECT country FROM country_index ORDER BY idx")?;
         let countries: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
             .collect::<duckdb::Result<_>>()?;
-        if countries.len() > MAX_COUNTRIES {
-            bail!(
-                "dim_geo has {} countries; the build supports at most {MAX_COUNTRIES}",
-                countries.len()
-            );
-        }
         let country_index = countries
             .iter()
             .enumerate()
@@ -218,6 +236,7 @@ impl Scanner {
                         cols.push(Col::IngestionTs);
                     }
                     landing::read(&f.path, &cols, |b| {
+                        f.check(&b)?;
                         if keep_ids {
                             ids_read.push(b.columns[0].clone());
                         }
@@ -245,11 +264,14 @@ impl Scanner {
                         }
                         Ok(())
                     })?;
-                    let ids = if keep_ids {
+                    let ids = if !keep_ids {
+                        None
+                    } else if ids_read.is_empty() {
+                        // A file of no rows gives no batch.
+                        Some(arrow::array::new_empty_array(&Col::EventId.data_type()))
+                    } else {
                         let parts: Vec<&dyn Array> = ids_read.iter().map(|a| a.as_ref()).collect();
                         Some(arrow::compute::concat(&parts)?)
-                    } else {
-                        None
                     };
                     Ok((buckets, shows, nulls, ids))
                 })
@@ -347,6 +369,7 @@ impl Scanner {
                     Col::IngestionTs,
                 ];
                 landing::read(&f.path, &cols, |b| {
+                    f.check(&b)?;
                     let users = b.int(0);
                     let shows = b.int(1);
                     let countries = b.string(2);
