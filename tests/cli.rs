@@ -456,6 +456,57 @@ fn partial_rebuild_keeps_other_dates() {
     );
 }
 
+/// A partial rebuild shares the live version's snapshot of a dimension
+/// whose lake file has not changed (a hard link), and snapshots a changed
+/// one anew.
+#[test]
+#[cfg(unix)]
+fn a_partial_rebuild_shares_unchanged_dimension_snapshots() {
+    use std::os::unix::fs::MetadataExt;
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    assert!(run_build(&lake, &wh, &[]).status.success());
+    // A title changes in the lake's dim_shows.
+    let shows = lake.join("dim_shows.parquet");
+    let changed = lake.parent().unwrap().join("dim_shows.parquet");
+    duck(&format!(
+        "COPY (SELECT * REPLACE (title || ' (new)' AS title) FROM read_parquet({})) TO {} (FORMAT parquet)",
+        sql_path(&shows),
+        sql_path(&changed)
+    ));
+    std::fs::rename(&changed, &shows).unwrap();
+    let o = run_build(&lake, &wh, &["--from", "2026-09-10", "--to", "2026-09-11"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ino = |v: &str, f: &str| {
+        std::fs::metadata(wh.join("versions").join(v).join(f))
+            .unwrap()
+            .ino()
+    };
+    for f in [
+        "dim_users.parquet",
+        "dim_geo.parquet",
+        "content_restrictions.parquet",
+    ] {
+        assert_eq!(ino("v000001", f), ino("v000002", f), "{f} shared");
+    }
+    assert_ne!(
+        ino("v000001", "dim_shows.parquet"),
+        ino("v000002", "dim_shows.parquet")
+    );
+    let c = duckdb::Connection::open_in_memory().unwrap();
+    let renamed: i64 = c
+        .query_row(
+            &format!(
+                "SELECT count(*) FROM read_parquet({}) WHERE title LIKE '% (new)'",
+                sql_path(&wh.join("versions/v000002/dim_shows.parquet"))
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(renamed > 0);
+}
+
 #[test]
 fn as_of_sees_only_rows_ingested_by_then() {
     let f = fixture();

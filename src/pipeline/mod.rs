@@ -292,7 +292,7 @@ fn run(
     })?;
 
     stage(timings, progress, "load_dimensions", || {
-        dimensions::snapshot(&conn, lake, staging)
+        dimensions::snapshot(&conn, lake, staging, previous.map(|v| v.dir.as_path()))
     })?;
 
     stage(timings, progress, "canonical_map", || {
