@@ -59,7 +59,6 @@ pub struct Aggregator {
     /// Per date: (packed show, country, merged, watch seconds; user), in
     /// chunks of at most [`CHUNK`] facts (a full chunk is never moved).
     facts: Vec<Vec<Vec<(u64, i64)>>>,
-    count: usize,
 }
 
 impl Aggregator {
@@ -70,7 +69,18 @@ impl Aggregator {
 
     /// How many facts have been added.
     pub fn facts(&self) -> usize {
-        self.count
+        self.facts.iter().flatten().map(Vec::len).sum()
+    }
+
+    /// The position of `day`'s list, created if new.
+    fn list(&mut self, day: i32) -> usize {
+        let next = self.facts.len();
+        let l = *self.day_index.entry(day).or_insert(next);
+        if l == next {
+            self.days.push(day);
+            self.facts.push(Vec::new());
+        }
+        l
     }
 
     /// Add one fact: event date `day` (days since 1970-01-01), `country`
@@ -84,12 +94,7 @@ impl Aggregator {
         let list = match self.last {
             Some((d, l)) if d == day => l,
             _ => {
-                let next = self.facts.len();
-                let l = *self.day_index.entry(day).or_insert(next);
-                if l == next {
-                    self.days.push(day);
-                    self.facts.push(Vec::new());
-                }
+                let l = self.list(day);
                 self.last = Some((day, l));
                 l
             }
@@ -107,19 +112,12 @@ impl Aggregator {
                 chunks.push(c);
             }
         }
-        self.count += 1;
     }
 
     /// Move every fact of `other` into this aggregate.
     pub fn merge(&mut self, other: Aggregator) {
         for (day, chunks) in other.days.into_iter().zip(other.facts) {
-            let next = self.facts.len();
-            let l = *self.day_index.entry(day).or_insert(next);
-            if l == next {
-                self.days.push(day);
-                self.facts.push(Vec::new());
-            }
-            self.count += chunks.iter().map(Vec::len).sum::<usize>();
+            let l = self.list(day);
             self.facts[l].extend(chunks);
         }
         self.last = None;

@@ -230,11 +230,22 @@ fn read_rows(
 /// (`lake::repair`) recognises one.
 fn read_error(file: &Path, e: impl std::fmt::Display) -> anyhow::Error {
     let text = e.to_string();
-    if text.to_lowercase().contains("utf8") || text.to_lowercase().contains("utf-8") {
+    let lower = text.to_lowercase();
+    if lower.contains("utf8") || lower.contains("utf-8") {
         anyhow!("{}: invalid string encoding ({text})", file.display())
     } else {
         anyhow!("{}: {text}", file.display())
     }
+}
+
+/// The arrays of `parts` one after another; an empty array of `col`'s type
+/// when there are none (a file of no rows gives no batch).
+pub fn concat<'a>(parts: impl IntoIterator<Item = &'a ArrayRef>, col: Col) -> Result<ArrayRef> {
+    let parts: Vec<&dyn Array> = parts.into_iter().map(|a| a.as_ref()).collect();
+    if parts.is_empty() {
+        return Ok(arrow::array::new_empty_array(&col.data_type()));
+    }
+    Ok(arrow::compute::concat(&parts)?)
 }
 
 /// The Arrow schema of the `candidates` table (`queries/build_candidates.sql`):

@@ -55,7 +55,7 @@ pub fn find(
 ) -> Result<u64> {
     conn.execute_batch(&format!("DELETE FROM {table};"))?;
     let mut found = 0;
-    for (lo, hi) in ranges(passes(rows, budget_bytes)) {
+    for (lo, hi) in ranges(passes(rows, 8, budget_bytes)) {
         let buckets = read_hashes(conn, hashes, lo, hi, rows)
             .with_context(|| format!("pipeline stage {}", hashes.name))?;
         let repeated = repeats(buckets);
@@ -67,15 +67,17 @@ pub fn find(
     Ok(found)
 }
 
-/// How many passes keep `rows` hashes of 8 bytes within `budget_bytes`.
-fn passes(rows: u64, budget_bytes: u64) -> u64 {
-    (rows.saturating_mul(8))
-        .div_ceil(budget_bytes.max(8))
+/// How many passes keep `rows` entries of `bytes_per_row` bytes each within
+/// `budget_bytes` (also the default engine's contested-row step,
+/// `pipeline::scan`).
+pub(super) fn passes(rows: u64, bytes_per_row: u64, budget_bytes: u64) -> u64 {
+    (rows.saturating_mul(bytes_per_row))
+        .div_ceil(budget_bytes.max(bytes_per_row))
         .max(1)
 }
 
 /// `n` contiguous, inclusive ranges of hashes that cover every u64.
-fn ranges(n: u64) -> Vec<(u64, u64)> {
+pub(super) fn ranges(n: u64) -> Vec<(u64, u64)> {
     let bound = |k: u64| ((k as u128) << 64) / n as u128;
     (0..n)
         .map(|k| (bound(k) as u64, (bound(k + 1) - 1) as u64))
@@ -148,11 +150,11 @@ mod tests {
 
     #[test]
     fn passes_keep_the_hashes_within_the_budget() {
-        assert_eq!(passes(0, 1 << 20), 1);
-        assert_eq!(passes(1000, 8000), 1);
-        assert_eq!(passes(1001, 8000), 2);
-        assert_eq!(passes(10_000_000, 1536 << 20), 1);
-        assert_eq!(passes(1_000_000_000, 1536 << 20), 5);
+        assert_eq!(passes(0, 8, 1 << 20), 1);
+        assert_eq!(passes(1000, 8, 8000), 1);
+        assert_eq!(passes(1001, 8, 8000), 2);
+        assert_eq!(passes(10_000_000, 8, 1536 << 20), 1);
+        assert_eq!(passes(1_000_000_000, 8, 1536 << 20), 5);
     }
 
     #[test]

@@ -26,7 +26,7 @@
 //! The `sql` engine reads the landing files four times through DuckDB for
 //! the same results; docs/benchmarks.md has both engines' times. Lakes
 //! whose timestamps this reader would convert differently from DuckDB
-//! ([`landing::supported`]) are built by the `sql` engine.
+//! ([`landing::supported_rows`]) are built by the `sql` engine.
 
 use std::collections::{HashMap, HashSet};
 use std::hash::BuildHasher;
@@ -45,6 +45,7 @@ use super::DateRange;
 use super::aggregate::{Aggregator, MAX_COUNTRIES};
 use super::batches::Batch;
 use super::landing::{self, Col};
+use super::repeats;
 use crate::lake::RawFile;
 use crate::queries;
 
@@ -103,8 +104,6 @@ pub struct Scanner {
     /// The same for two-byte codes (ISO 3166-1 alpha-2, nearly every row),
     /// by their bytes: index + 1, 0 for unknown.
     country_pairs: Vec<u16>,
-    /// Old show id → canonical show id (show_canonical_resolved).
-    canonical: HashMap<i64, i64, FixedState>,
     /// Canonical show ids seen, numbered (the aggregate's show key).
     shows: Vec<i64>,
     /// Every show id seen → its canonical id's number, and whether it was
@@ -168,7 +167,7 @@ impl Scanner {
         }
         let mut stmt =
             conn.prepare("SELECT old_show_id, canonical_show_id FROM show_canonical_resolved")?;
-        let canonical = stmt
+        let canonical: HashMap<i64, i64, FixedState> = stmt
             .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
             .collect::<duckdb::Result<_>>()?;
         let mut s = Scanner {
@@ -180,13 +179,12 @@ impl Scanner {
             countries,
             country_index,
             country_pairs,
-            canonical,
             shows: Vec::new(),
             show_index: HashMap::default(),
             ts_min: micros(NaiveDate::from_ymd_opt(1, 1, 1).expect("a date")),
             ts_end: micros(NaiveDate::from_ymd_opt(10000, 1, 1).expect("a date")),
         };
-        s.mark_contested(first, budget_bytes)?;
+        s.mark_contested(first, budget_bytes, &canonical)?;
         Ok(Some(s))
     }
 
@@ -201,17 +199,17 @@ impl Scanner {
     }
 
     /// Step 1: mark the rows of contested event ids, and number the
-    /// canonical shows. In as many passes over ranges of hashes as keep
-    /// them within `budget_bytes`.
-    fn mark_contested(&mut self, rows: u64, budget_bytes: u64) -> Result<()> {
-        let passes = (rows.saturating_mul(HASH_BYTES_PER_ROW))
-            .div_ceil(budget_bytes.max(1))
-            .max(1);
+    /// canonical shows (`canonical`: old show id → canonical show id). In as
+    /// many passes over ranges of hashes as keep them within `budget_bytes`.
+    fn mark_contested(
+        &mut self,
+        rows: u64,
+        budget_bytes: u64,
+        canonical: &HashMap<i64, i64, FixedState>,
+    ) -> Result<()> {
+        let passes = repeats::passes(rows, HASH_BYTES_PER_ROW, budget_bytes);
         let hasher = FixedState::with_seed(0x746f_7031_3000);
-        for pass in 0..passes {
-            let lo = ((pass as u128) << 64) / passes as u128;
-            let hi = (((pass + 1) as u128) << 64) / passes as u128 - 1;
-            let (lo, hi) = (lo as u64, hi as u64);
+        for (pass, (lo, hi)) in repeats::ranges(passes).into_iter().enumerate() {
             let want_shows = pass == 0;
             type FileHashes = (
                 Vec<Vec<(u64, u64)>>,
@@ -264,14 +262,10 @@ impl Scanner {
                         }
                         Ok(())
                     })?;
-                    let ids = if !keep_ids {
-                        None
-                    } else if ids_read.is_empty() {
-                        // A file of no rows gives no batch.
-                        Some(arrow::array::new_empty_array(&Col::EventId.data_type()))
+                    let ids = if keep_ids {
+                        Some(landing::concat(&ids_read, Col::EventId)?)
                     } else {
-                        let parts: Vec<&dyn Array> = ids_read.iter().map(|a| a.as_ref()).collect();
-                        Some(arrow::compute::concat(&parts)?)
+                        None
                     };
                     Ok((buckets, shows, nulls, ids))
                 })
@@ -300,24 +294,24 @@ impl Scanner {
                 self.marked[(r >> 6) as usize] |= 1 << (r & 63);
             }
             if want_shows {
-                let mut canonical: Vec<i64> = shows
+                let mut numbered: Vec<i64> = shows
                     .iter()
-                    .map(|s| self.canonical.get(s).copied().unwrap_or(*s))
+                    .map(|s| canonical.get(s).copied().unwrap_or(*s))
                     .collect();
-                canonical.sort_unstable();
-                canonical.dedup();
+                numbered.sort_unstable();
+                numbered.dedup();
                 self.show_index = shows
                     .into_iter()
                     .map(|s| {
-                        let (c, merged) = match self.canonical.get(&s) {
+                        let (c, merged) = match canonical.get(&s) {
                             Some(&c) => (c, true),
                             None => (s, false),
                         };
-                        let i = canonical.binary_search(&c).expect("numbered above");
+                        let i = numbered.binary_search(&c).expect("numbered above");
                         (s, (i as u32, merged))
                     })
                     .collect();
-                self.shows = canonical;
+                self.shows = numbered;
             }
         }
         Ok(())
@@ -359,16 +353,9 @@ impl Scanner {
                 // columns only a candidate needs are read for them alone.
                 let mut picked_rows: Vec<u64> = Vec::new();
                 let mut picked: Vec<Vec<ArrayRef>> = Vec::new();
-                let cols = [
-                    Col::UserId,
-                    Col::ShowId,
-                    Col::Country,
-                    Col::WatchSeconds,
-                    Col::EventTs,
-                    Col::Src,
-                    Col::IngestionTs,
-                ];
-                landing::read(&f.path, &cols, |b| {
+                // Every column but event_id (the first), which the first
+                // step read.
+                landing::read(&f.path, &Col::ALL[1..], |b| {
                     f.check(&b)?;
                     let users = b.int(0);
                     let shows = b.int(1);
@@ -454,10 +441,7 @@ impl Scanner {
         read: &[Vec<ArrayRef>],
         schema: &Arc<arrow::datatypes::Schema>,
     ) -> Result<RecordBatch> {
-        let joined = |i: usize| -> Result<ArrayRef> {
-            let parts: Vec<&dyn Array> = read.iter().map(|b| b[i].as_ref()).collect();
-            Ok(arrow::compute::concat(&parts)?)
-        };
+        let joined = |i: usize| landing::concat(read.iter().map(|b| &b[i]), Col::ALL[i + 1]);
         let event_id: ArrayRef = match &self.ids {
             Some(ids) => {
                 let rows32: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
@@ -469,8 +453,7 @@ impl Scanner {
                     read.push(b.columns[0].clone());
                     Ok(())
                 })?;
-                let parts: Vec<&dyn Array> = read.iter().map(|a| a.as_ref()).collect();
-                arrow::compute::concat(&parts)?
+                landing::concat(&read, Col::EventId)?
             }
         };
         let columns: Vec<ArrayRef> = vec![
