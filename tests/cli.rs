@@ -64,13 +64,28 @@ fn duck(sql: &str) {
     c.execute_batch(sql).unwrap();
 }
 
-fn latest_date(wh: &Path) -> String {
+/// One value of DuckDB SQL (reading the warehouse's files).
+fn duck_value<T: duckdb::types::FromSql>(sql: &str) -> T {
+    let c = duckdb::Connection::open_in_memory().unwrap();
+    c.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// The folder of the warehouse's live version.
+fn current_version(wh: &Path) -> PathBuf {
     let name = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
-    let m: Value = serde_json::from_str(
-        &std::fs::read_to_string(wh.join("versions").join(name.trim()).join("manifest.json"))
-            .unwrap(),
+    wh.join("versions").join(name.trim())
+}
+
+/// The live version's manifest.
+fn current_manifest(wh: &Path) -> Value {
+    serde_json::from_str(
+        &std::fs::read_to_string(current_version(wh).join("manifest.json")).unwrap(),
     )
-    .unwrap();
+    .unwrap()
+}
+
+fn latest_date(wh: &Path) -> String {
+    let m = current_manifest(wh);
     m["dates"]
         .as_array()
         .unwrap()
@@ -493,17 +508,10 @@ fn a_partial_rebuild_shares_unchanged_dimension_snapshots() {
         ino("v000001", "dim_shows.parquet"),
         ino("v000002", "dim_shows.parquet")
     );
-    let c = duckdb::Connection::open_in_memory().unwrap();
-    let renamed: i64 = c
-        .query_row(
-            &format!(
-                "SELECT count(*) FROM read_parquet({}) WHERE title LIKE '% (new)'",
-                sql_path(&wh.join("versions/v000002/dim_shows.parquet"))
-            ),
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let renamed: i64 = duck_value(&format!(
+        "SELECT count(*) FROM read_parquet({}) WHERE title LIKE '% (new)'",
+        sql_path(&wh.join("versions/v000002/dim_shows.parquet"))
+    ));
     assert!(renamed > 0);
 }
 
@@ -1503,16 +1511,10 @@ fn both_engines_build_the_same_warehouse() {
         "sql",
     ]);
     assert!(o.status.success(), "{}", stderr(&o));
-    let manifest = |wh: &Path| -> Value {
-        let name = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
-        serde_json::from_str(
-            &std::fs::read_to_string(wh.join("versions").join(name.trim()).join("manifest.json"))
-                .unwrap(),
-        )
-        .unwrap()
-    };
-    assert_eq!(manifest(&wh)["counts"], manifest(&f.wh)["counts"]);
-    let c = duckdb::Connection::open_in_memory().unwrap();
+    assert_eq!(
+        current_manifest(&wh)["counts"],
+        current_manifest(&f.wh)["counts"]
+    );
     for table in [
         "agg_watch_day_country_show",
         "top10_country_day",
@@ -1520,31 +1522,19 @@ fn both_engines_build_the_same_warehouse() {
         "quarantine",
     ] {
         let rows = |wh: &Path| {
-            let name = std::fs::read_to_string(wh.join("CURRENT")).unwrap();
-            let glob = wh
-                .join("versions")
-                .join(name.trim())
-                .join(table)
-                .join("*")
-                .join("*.parquet");
+            let glob = current_version(wh).join(table).join("*").join("*.parquet");
             format!(
                 "SELECT * FROM read_parquet({}, hive_partitioning = true)",
                 sql_path(&glob)
             )
         };
-        let differ: i64 = c
-            .query_row(
-                &format!(
-                    "SELECT count(*) FROM (({} EXCEPT ALL {}) UNION ALL ({} EXCEPT ALL {}))",
-                    rows(&wh),
-                    rows(&f.wh),
-                    rows(&f.wh),
-                    rows(&wh)
-                ),
-                [],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let differ: i64 = duck_value(&format!(
+            "SELECT count(*) FROM (({} EXCEPT ALL {}) UNION ALL ({} EXCEPT ALL {}))",
+            rows(&wh),
+            rows(&f.wh),
+            rows(&f.wh),
+            rows(&wh)
+        ));
         assert_eq!(differ, 0, "{table}");
     }
 }

@@ -1743,20 +1743,27 @@ fn generated_lakes_contain_every_edge_case() {
 /// equals the reference table for table and row for row.
 #[test]
 fn random_lakes_match_the_reference() {
-    let mut failures = Vec::new();
-    for seed in SEEDS {
-        let (dir, _) = write_random_lake(seed);
-        let problems = build_and_compare(&dir.path().join("lake"), &dir.path().join("wh"), None);
-        if !problems.is_empty() {
-            // Keep the lake of a failing seed for inspection.
-            let kept = dir.keep();
-            failures.push((
-                format!("seed {seed} (lake kept at {})", kept.display()),
-                problems,
-            ));
-        }
+    report(SEEDS.filter_map(|seed| seed_failure(seed, &[])).collect());
+}
+
+/// Build the random lake of `seed` with `extra` options (an as-of seed cut
+/// on its second day at 06:00) and compare it with the reference; on a
+/// difference, the failure with the lake kept for inspection.
+fn seed_failure(seed: u64, extra: &[&str]) -> Option<(String, Vec<String>)> {
+    let (dir, lake) = write_random_lake(seed);
+    let as_of = AS_OF_SEEDS
+        .contains(&seed)
+        .then(|| day_start(lake.start_day + 1) + 6 * HOUR);
+    let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
+    let problems = build_with_and_compare(&lake_dir, &wh, as_of, extra);
+    if problems.is_empty() {
+        return None;
     }
-    report(failures);
+    let kept = dir.keep();
+    Some((
+        format!("seed {seed} {extra:?} (lake kept at {})", kept.display()),
+        problems,
+    ))
 }
 
 /// With `--batch-rows 1` the aggregate runs once per landing date (the first
@@ -1764,25 +1771,11 @@ fn random_lakes_match_the_reference() {
 /// far-early events included, and one as-of cut still equal the reference.
 #[test]
 fn batched_aggregate_matches_the_reference() {
-    let mut failures = Vec::new();
-    for seed in SEEDS.take(3).chain(AS_OF_SEEDS.into_iter().take(1)) {
-        let (dir, lake) = write_random_lake(seed);
-        let as_of = AS_OF_SEEDS
-            .contains(&seed)
-            .then(|| day_start(lake.start_day + 1) + 6 * HOUR);
-        let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
-        let problems = build_with_and_compare(&lake_dir, &wh, as_of, &["--batch-rows", "1"]);
-        if !problems.is_empty() {
-            let kept = dir.keep();
-            failures.push((
-                format!(
-                    "seed {seed} --batch-rows 1 (lake kept at {})",
-                    kept.display()
-                ),
-                problems,
-            ));
-        }
-    }
+    let failures = SEEDS
+        .take(3)
+        .chain(AS_OF_SEEDS.into_iter().take(1))
+        .filter_map(|seed| seed_failure(seed, &["--batch-rows", "1"]))
+        .collect();
     report(failures);
 }
 
@@ -1791,27 +1784,17 @@ fn batched_aggregate_matches_the_reference() {
 /// one lake aggregated once per landing date.
 #[test]
 fn sql_engine_matches_the_reference() {
-    let mut failures = Vec::new();
     let seeds = SEEDS.take(8).chain(AS_OF_SEEDS.into_iter().take(1));
-    for (n, seed) in seeds.enumerate() {
-        let (dir, lake) = write_random_lake(seed);
-        let as_of = AS_OF_SEEDS
-            .contains(&seed)
-            .then(|| day_start(lake.start_day + 1) + 6 * HOUR);
-        let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
-        let mut extra = vec!["--engine", "sql"];
-        if n == 0 {
-            extra.extend(["--batch-rows", "1"]);
-        }
-        let problems = build_with_and_compare(&lake_dir, &wh, as_of, &extra);
-        if !problems.is_empty() {
-            let kept = dir.keep();
-            failures.push((
-                format!("seed {seed} {extra:?} (lake kept at {})", kept.display()),
-                problems,
-            ));
-        }
-    }
+    let failures = seeds
+        .enumerate()
+        .filter_map(|(n, seed)| {
+            let mut extra = vec!["--engine", "sql"];
+            if n == 0 {
+                extra.extend(["--batch-rows", "1"]);
+            }
+            seed_failure(seed, &extra)
+        })
+        .collect();
     report(failures);
 }
 

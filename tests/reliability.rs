@@ -385,13 +385,18 @@ struct Built {
 
 /// Write `lake` and build it: the build must succeed.
 fn build(lake: &Lake) -> Built {
+    build_with(lake, &[])
+}
+
+/// `build` with more `top10 build` options.
+fn build_with(lake: &Lake, extra: &[&str]) -> Built {
     let dir = TempDir::new().unwrap();
     let lake_dir = dir.path().join("lake");
     let wh = dir.path().join("wh");
     lake.write(&lake_dir);
-    let o = run_build(&lake_dir, &wh, &[]);
+    let o = run_build(&lake_dir, &wh, extra);
     assert_clean(&o, "build");
-    assert!(o.status.success(), "build: {}", stderr(&o));
+    assert!(o.status.success(), "build {extra:?}: {}", stderr(&o));
     Built { _dir: dir, wh }
 }
 
@@ -810,13 +815,8 @@ fn an_empty_landing_file() {
     lake.land("part-empty", Vec::new());
     let rows_written: usize = lake.raw.values().map(Vec::len).sum();
     for engine in ["scan", "sql"] {
-        let dir = TempDir::new().unwrap();
-        let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
-        lake.write(&lake_dir);
-        let o = run_build(&lake_dir, &wh, &["--engine", engine]);
-        assert_clean(&o, "build");
-        assert!(o.status.success(), "{engine}: {}", stderr(&o));
-        let m = manifest(&wh);
+        let b = build_with(&lake, &["--engine", engine]);
+        let m = manifest(&b.wh);
         assert_eq!(
             m["counts"]["raw_rows_read"].as_u64().unwrap() as usize,
             rows_written,
@@ -836,12 +836,8 @@ fn a_null_country_in_dim_geo_names_no_country() {
         .push(vec![V::N, V::S(b"Nowhere".to_vec()), V::S(b"UTC".to_vec())]);
     lake.land("part-xx", vec![event("xx-1", 3, 5, "XX", 500, on_last(19))]);
     for engine in ["scan", "sql"] {
-        let dir = TempDir::new().unwrap();
-        let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
-        lake.write(&lake_dir);
-        let o = run_build(&lake_dir, &wh, &["--engine", engine]);
-        assert!(o.status.success(), "{engine}: {}", stderr(&o));
-        let m = manifest(&wh);
+        let b = build_with(&lake, &["--engine", engine]);
+        let m = manifest(&b.wh);
         assert_eq!(
             m["counts"]["quarantined"]["unknown_country"].as_u64(),
             Some(1),
