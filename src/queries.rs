@@ -39,11 +39,8 @@ sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
 sql!(BUILD_EVENT_HASHES, "build_event_hashes");
 sql!(BUILD_VERSIONS, "build_versions");
-sql!(BUILD_CANDIDATES, "build_candidates");
-sql!(BUILD_CANDIDATES_RAW, "build_candidates_raw");
-sql!(BUILD_CANDIDATE_FACTS, "build_candidate_facts");
+sql!(BUILD_COUNTRY_INDEX, "build_country_index");
 sql!(BUILD_RESTRICTIONS, "build_restrictions");
-sql!(BUILD_AGG_TABLE, "build_agg_table");
 sql!(BUILD_FACTS, "build_facts");
 sql!(BUILD_VIEWER_HASHES, "build_viewer_hashes");
 sql!(BUILD_BASE, "build_base");
@@ -152,11 +149,8 @@ mod tests {
             WOW,
             SHARE,
             BUILD_VERSIONS,
-            BUILD_CANDIDATES,
-            BUILD_CANDIDATES_RAW,
-            BUILD_CANDIDATE_FACTS,
+            BUILD_COUNTRY_INDEX,
             BUILD_RESTRICTIONS,
-            BUILD_AGG_TABLE,
             BUILD_AGG,
             FACT_SEGMENT,
         ] {

@@ -497,10 +497,13 @@ fn a_partial_rebuild_shares_unchanged_dimension_snapshots() {
             .unwrap()
             .ino()
     };
+    // The canonical map did not change: its resolution is shared too.
     for f in [
         "dim_users.parquet",
         "dim_geo.parquet",
         "content_restrictions.parquet",
+        "show_canonical_map.parquet",
+        "show_canonical_resolved.parquet",
     ] {
         assert_eq!(ino("v000001", f), ino("v000002", f), "{f} shared");
     }
@@ -513,6 +516,50 @@ fn a_partial_rebuild_shares_unchanged_dimension_snapshots() {
         sql_path(&wh.join("versions/v000002/dim_shows.parquet"))
     ));
     assert!(renamed > 0);
+}
+
+/// A partial rebuild after the canonical map changed resolves the new map
+/// (the live version's resolution is reused only for the same map).
+#[test]
+fn a_partial_rebuild_resolves_a_changed_canonical_map() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    assert!(run_build(&lake, &wh, &[]).status.success());
+    let map = lake.join("show_canonical_map.parquet");
+    let changed = lake.parent().unwrap().join("map.parquet");
+    duck(&format!(
+        "COPY (SELECT * FROM read_parquet({m}) UNION ALL SELECT 999999, 999998, DATE '2026-01-01' UNION ALL SELECT 999998, 999997, DATE '2026-01-02') TO {c} (FORMAT parquet)",
+        m = sql_path(&map),
+        c = sql_path(&changed)
+    ));
+    std::fs::rename(&changed, &map).unwrap();
+    let o = run_build(&lake, &wh, &["--from", "2026-09-10", "--to", "2026-09-11"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let resolved: i64 = duck_value(&format!(
+        "SELECT canonical_show_id FROM read_parquet({}) WHERE old_show_id = 999999",
+        sql_path(&current_version(&wh).join("show_canonical_resolved.parquet"))
+    ));
+    assert_eq!(resolved, 999997, "resolved through two hops");
+}
+
+/// Builds keep the live version and the two before it; older ones are
+/// removed while a newer one builds.
+#[test]
+fn builds_keep_three_versions() {
+    let (_d, lake) = lake_copy();
+    let wh = lake.parent().unwrap().join("wh");
+    assert!(run_build(&lake, &wh, &[]).status.success());
+    for _ in 0..3 {
+        let o = run_build(&lake, &wh, &["--from", "2026-09-11", "--to", "2026-09-11"]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(wh.join("versions"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["v000002", "v000003", "v000004"]);
+    assert_eq!(current_version(&wh), wh.join("versions/v000004"));
 }
 
 #[test]
@@ -1536,5 +1583,36 @@ fn both_engines_build_the_same_warehouse() {
             rows(&wh)
         ));
         assert_eq!(differ, 0, "{table}");
+        // The same columns and types, in the files and in the schema file
+        // (the default engine writes them with arrow-rs, the sql engine with
+        // DuckDB).
+        let columns = |sql: String| -> Vec<(String, String)> {
+            let c = duckdb::Connection::open_in_memory().unwrap();
+            let mut stmt = c
+                .prepare(&format!(
+                    "SELECT column_name, column_type FROM (DESCRIBE {sql})"
+                ))
+                .unwrap();
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<duckdb::Result<_>>()
+                .unwrap()
+        };
+        let schema_file = |wh: &Path| {
+            format!(
+                "SELECT * FROM read_parquet({})",
+                sql_path(
+                    &current_version(wh)
+                        .join("_schema")
+                        .join(format!("{table}.parquet"))
+                )
+            )
+        };
+        assert_eq!(columns(rows(&wh)), columns(rows(&f.wh)), "{table}");
+        assert_eq!(
+            columns(schema_file(&wh)),
+            columns(schema_file(&f.wh)),
+            "{table}"
+        );
     }
 }

@@ -431,9 +431,9 @@ fn seconds_list(detail: &Value, key: &str) -> String {
     // In the order the pipeline runs them; anything else after.
     const ORDER: &[&str] = &[
         "validate_lake",
-        "load_raw",
         "load_dimensions",
         "canonical_map",
+        "load_raw",
         "dedup",
         "validate",
         "fact",

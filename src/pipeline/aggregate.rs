@@ -23,9 +23,7 @@ use std::collections::HashMap;
 use std::sync::Arc;
 
 use anyhow::{Result, bail};
-use arrow::array::{
-    ArrayRef, Date32Array, Int32Array, Int64Array, RecordBatch, UInt8Array, UInt16Array,
-};
+use arrow::array::{ArrayRef, Int32Array, Int64Array, RecordBatch, StringArray};
 
 use super::rank::{Line, Rules, ranks};
 use arrow::datatypes::{DataType, Field, Schema};
@@ -123,17 +121,19 @@ impl Aggregator {
         self.last = None;
     }
 
-    /// The aggregate as rows of the `agg_rows` table (`queries/build_agg_table.sql`):
-    /// event_date, country (its index), show_id, total_watch_seconds,
-    /// viewers, rank_in_country, exclusion (its code), the shows excluded and ranked by
-    /// `rules` (SPEC §2.6-2.7). `countries` and `shows` name the country and
-    /// show indexes given to [`Aggregator::add`].
+    /// Every date's rows of agg_watch_day_country_show and
+    /// top10_country_day, the shows excluded and ranked by `rules` (SPEC
+    /// §2.6-2.7), each date's in the order the writers give
+    /// (`queries/write_*.sql`). `countries` and `shows` name the country
+    /// and show indexes given to [`Aggregator::add`]; the country indexes
+    /// follow the names' order.
     pub fn finish(self, countries: &[String], shows: &[i64], rules: &Rules) -> Result<Finished> {
         let days = self.days;
-        let per_day: Vec<Result<Day>> = self
+        let per_day: Vec<Result<DayTables>> = self
             .facts
             .into_par_iter()
-            .map(|facts| {
+            .zip(days)
+            .map(|(facts, day)| {
                 let rows = per_key(&by_key(facts, shows.len()));
                 let mut lines = Vec::with_capacity(rows.len());
                 for r in &rows {
@@ -150,77 +150,164 @@ impl Aggregator {
                         excluded: rules.exclusion(show, name),
                     });
                 }
-                let ranks = ranks(&lines);
-                Ok((rows, lines, ranks))
+                let (order, ranks) = ranks(&lines);
+                day_tables(day, &rows, &lines, order, &ranks, countries)
             })
             .collect();
         let mut out = Finished::default();
-        let (mut day, mut country, mut show, mut watch, mut viewers, mut rank, mut reason) =
-            (vec![], vec![], vec![], vec![], vec![], vec![], vec![]);
-        // Numbers, not strings: DuckDB's appender takes a string at a time.
-        for (d, r) in days.iter().zip(per_day) {
-            let (rows, lines, ranks) = r?;
-            for ((r, l), k) in rows.iter().zip(&lines).zip(ranks) {
-                day.push(*d);
-                country.push(l.country);
-                show.push(l.show);
-                watch.push(r.watch_seconds);
-                viewers.push(r.viewers);
-                rank.push(k);
-                reason.push(l.excluded.map(exclusion_code));
-                out.facts += r.facts as u64;
-                out.merged += r.merged as u64;
-            }
+        for d in per_day {
+            let d = d?;
+            out.facts += d.facts;
+            out.merged += d.merged;
+            out.counts.add(&d.counts);
+            out.days.push(d);
         }
-        let int = |v: Vec<i64>| Arc::new(Int64Array::from(v)) as ArrayRef;
-        let columns: Vec<ArrayRef> = vec![
-            Arc::new(Date32Array::from(day)),
-            Arc::new(UInt16Array::from(country)),
-            int(show),
-            int(watch),
-            int(viewers),
-            Arc::new(Int32Array::from(rank)),
-            Arc::new(UInt8Array::from(reason)),
-        ];
-        out.agg = Some(RecordBatch::try_new(Arc::new(agg_schema()), columns)?);
         Ok(out)
     }
 }
 
-/// An exclusion reason's number in `agg_rows` (`queries/build_agg_table.sql`
-/// names them).
-fn exclusion_code(reason: &str) -> u8 {
-    match reason {
-        "kids_only" => 1,
-        _ => 2,
+/// One date's tables from its keys, their lines, the lines' written order
+/// and their ranks ([`ranks`]).
+fn day_tables(
+    day: i32,
+    rows: &[Row],
+    lines: &[Line],
+    order: Vec<usize>,
+    ranks: &[Option<i32>],
+    countries: &[String],
+) -> Result<DayTables> {
+    let top: Vec<usize> = order
+        .iter()
+        .copied()
+        .filter(|&i| ranks[i].is_some_and(|r| r <= 10))
+        .collect();
+    let country = |idx: &[usize]| -> ArrayRef {
+        Arc::new(StringArray::from_iter_values(
+            idx.iter()
+                .map(|&i| countries[lines[i].country as usize].as_str()),
+        ))
+    };
+    let int = |idx: &[usize], f: &dyn Fn(usize) -> i64| -> ArrayRef {
+        Arc::new(Int64Array::from_iter_values(idx.iter().map(|&i| f(i))))
+    };
+    let show = |i: usize| lines[i].show;
+    let total = |i: usize| lines[i].total_watch_seconds;
+    let viewers = |i: usize| lines[i].viewers;
+    let agg = RecordBatch::try_new(
+        Arc::new(agg_schema()),
+        vec![
+            country(&order),
+            int(&order, &show),
+            int(&order, &total),
+            int(&order, &viewers),
+            Arc::new(Int32Array::from_iter(order.iter().map(|&i| ranks[i]))),
+            Arc::new(StringArray::from_iter(
+                order.iter().map(|&i| lines[i].excluded),
+            )),
+        ],
+    )?;
+    let top10 = RecordBatch::try_new(
+        Arc::new(top10_schema()),
+        vec![
+            country(&top),
+            Arc::new(Int32Array::from_iter(top.iter().map(|&i| ranks[i]))),
+            int(&top, &show),
+            int(&top, &total),
+            int(&top, &viewers),
+        ],
+    )?;
+    let mut counts = AggCounts {
+        rows: lines.len() as u64,
+        ranked: ranks.iter().flatten().count() as u64,
+        top10: top.len() as u64,
+        ..AggCounts::default()
+    };
+    for l in lines {
+        match l.excluded {
+            Some("kids_only") => counts.kids_only += 1,
+            Some(_) => counts.region_blocked += 1,
+            None => {}
+        }
+    }
+    Ok(DayTables {
+        day,
+        agg,
+        top10,
+        facts: rows.iter().map(|r| r.facts as u64).sum(),
+        merged: rows.iter().map(|r| r.merged as u64).sum(),
+        counts,
+    })
+}
+
+/// What [`Aggregator::finish`] makes: every date's tables, the number of
+/// facts and of those moved to a canonical id, and the aggregate's counts
+/// (the manifest's).
+#[derive(Default)]
+pub struct Finished {
+    pub days: Vec<DayTables>,
+    pub facts: u64,
+    pub merged: u64,
+    pub counts: AggCounts,
+}
+
+/// One event date's rows of the two tables (without the date, their
+/// partition), and its counts.
+pub struct DayTables {
+    /// Days since 1970-01-01.
+    pub day: i32,
+    pub agg: RecordBatch,
+    pub top10: RecordBatch,
+    facts: u64,
+    merged: u64,
+    counts: AggCounts,
+}
+
+/// The manifest's counts of the aggregate: rows, ranked rows, rows
+/// excluded by each rule, Top 10 rows (`queries/count_agg.sql`).
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct AggCounts {
+    pub rows: u64,
+    pub ranked: u64,
+    pub kids_only: u64,
+    pub region_blocked: u64,
+    pub top10: u64,
+}
+
+impl AggCounts {
+    pub fn add(&mut self, o: &AggCounts) {
+        self.rows += o.rows;
+        self.ranked += o.ranked;
+        self.kids_only += o.kids_only;
+        self.region_blocked += o.region_blocked;
+        self.top10 += o.top10;
     }
 }
 
-/// What [`Aggregator::finish`] makes: the `agg` rows, and the number of facts
-/// and of those moved to a canonical id (the manifest's counts).
-#[derive(Default)]
-pub struct Finished {
-    pub agg: Option<RecordBatch>,
-    pub facts: u64,
-    pub merged: u64,
-}
-
-/// The columns of the `agg_rows` table, as Arrow types.
-fn agg_schema() -> Schema {
+/// The columns of agg_watch_day_country_show's files, as Arrow types
+/// (`queries/write_agg_watch_day_country_show.sql`).
+pub fn agg_schema() -> Schema {
     let f = |name: &str, t: DataType| Field::new(name, t, true);
     Schema::new(vec![
-        f("event_date", DataType::Date32),
-        f("country_idx", DataType::UInt16),
+        f("country", DataType::Utf8),
         f("show_id", DataType::Int64),
         f("total_watch_seconds", DataType::Int64),
         f("viewers", DataType::Int64),
         f("rank_in_country", DataType::Int32),
-        f("exclusion_code", DataType::UInt8),
+        f("exclusion_reason", DataType::Utf8),
     ])
 }
 
-/// One date's keys, their lines to rank, and their ranks.
-type Day = (Vec<Row>, Vec<Line>, Vec<Option<i32>>);
+/// The columns of top10_country_day's files (`queries/write_top10_country_day.sql`).
+pub fn top10_schema() -> Schema {
+    let f = |name: &str, t: DataType| Field::new(name, t, true);
+    Schema::new(vec![
+        f("country", DataType::Utf8),
+        f("rank_position", DataType::Int32),
+        f("show_id", DataType::Int64),
+        f("total_watch_seconds", DataType::Int64),
+        f("viewers", DataType::Int64),
+    ])
+}
 
 /// One key of a date: (show index << 14 | country) and its sums.
 struct Row {
@@ -305,45 +392,74 @@ mod tests {
             .to_vec()
     }
 
+    fn strings(b: &RecordBatch, i: usize) -> Vec<Option<String>> {
+        let a = b.column(i).as_any().downcast_ref::<StringArray>().unwrap();
+        (0..a.len())
+            .map(|k| (!a.is_null(k)).then(|| a.value(k).to_string()))
+            .collect()
+    }
+
+    fn ranks(b: &RecordBatch, i: usize) -> Vec<Option<i32>> {
+        let a = b.column(i).as_any().downcast_ref::<Int32Array>().unwrap();
+        (0..a.len())
+            .map(|k| (!a.is_null(k)).then(|| a.value(k)))
+            .collect()
+    }
+
     #[test]
     fn sums_distinct_viewers_exclusions_and_ranks_per_key() {
         let mut a = Aggregator::new();
-        // Key (1, 0, 7): users 5, 5, 6 → 2 viewers; one fact merged.
+        // Country 0 is US, 1 is ZA. Key (1, US, show 70): users 5, 5, 6 → 2 viewers; one fact merged.
         a.add(1, 0, 7, false, 5, 10);
         a.add(1, 0, 7, true, 5, 20);
         a.add(2, 1, 7, false, 5, 1);
         a.add(1, 0, 7, false, 6, 30);
         // Same show and day, other country: its own key.
         a.add(1, 1, 7, false, 5, 4);
-        // Another show of day 1 in country 0, ahead of show 70 there.
+        // Another show of day 1 in the US, ahead of show 70 there.
         a.add(1, 0, 2, false, 8, 900);
-        assert_eq!(a.facts(), 6);
+        // A kids_only show: excluded, written after the ranked ones.
+        a.add(1, 0, 1, false, 8, 5000);
+        assert_eq!(a.facts(), 7);
         // Show index i is show id 10 i.
         let shows: Vec<i64> = (0..8).map(|i| i * 10).collect();
+        let mut rules = Rules::default();
+        rules.kids.insert(10);
         let done = a
-            .finish(
-                &["US".to_string(), "FR".to_string()],
-                &shows,
-                &Rules::default(),
-            )
+            .finish(&["US".to_string(), "ZA".to_string()], &shows, &rules)
             .unwrap();
-        assert_eq!((done.facts, done.merged), (6, 1));
-        let b = done.agg.unwrap();
-        assert_eq!(b.num_rows(), 4);
-        let days = b.column(0).as_any().downcast_ref::<Date32Array>().unwrap();
-        let countries = b.column(1).as_any().downcast_ref::<UInt16Array>().unwrap();
-        let ranks = b.column(5).as_any().downcast_ref::<Int32Array>().unwrap();
-        // By date, then by show and country.
-        assert_eq!(days.values().to_vec(), vec![1, 1, 1, 2]);
-        assert_eq!(countries.values().to_vec(), vec![0, 0, 1, 1]);
-        assert_eq!(int(&b, 2), vec![20, 70, 70, 70]);
-        assert_eq!(int(&b, 3), vec![900, 60, 4, 1]);
-        assert_eq!(int(&b, 4), vec![1, 2, 1, 1]);
+        assert_eq!((done.facts, done.merged), (7, 1));
         assert_eq!(
-            (0..4).map(|i| ranks.value(i)).collect::<Vec<_>>(),
-            vec![1, 2, 1, 1]
+            done.counts,
+            AggCounts {
+                rows: 5,
+                ranked: 4,
+                kids_only: 1,
+                region_blocked: 0,
+                top10: 4
+            }
         );
-        assert_eq!(b.column(6).null_count(), 4);
+        let days: Vec<i32> = done.days.iter().map(|d| d.day).collect();
+        assert_eq!(days, vec![1, 2]);
+        let b = &done.days[0].agg;
+        // By country, ranked rows by rank, then the excluded.
+        assert_eq!(
+            strings(b, 0),
+            ["US", "US", "US", "ZA"].map(|c| Some(c.to_string()))
+        );
+        assert_eq!(int(b, 1), vec![20, 70, 10, 70]);
+        assert_eq!(int(b, 2), vec![900, 60, 5000, 4]);
+        assert_eq!(int(b, 3), vec![1, 2, 1, 1]);
+        assert_eq!(ranks(b, 4), vec![Some(1), Some(2), None, Some(1)]);
+        assert_eq!(
+            strings(b, 5),
+            vec![None, None, Some("kids_only".to_string()), None]
+        );
+        let top = &done.days[0].top10;
+        assert_eq!(top.num_rows(), 3);
+        assert_eq!(ranks(top, 1), vec![Some(1), Some(2), Some(1)]);
+        assert_eq!(int(top, 2), vec![20, 70, 70]);
+        assert_eq!(int(&done.days[1].agg, 2), vec![1]);
     }
 
     #[test]
@@ -368,18 +484,18 @@ mod tests {
         a.merge(other);
         assert_eq!(a.facts(), 50_000);
         let shows: Vec<i64> = (0..300).collect();
-        let b = a
+        let done = a
             .finish(&["US".to_string()], &shows, &Rules::default())
-            .unwrap()
-            .agg
             .unwrap();
-        let days = b.column(0).as_any().downcast_ref::<Date32Array>().unwrap();
-        let (shows, viewers) = (int(&b, 2), int(&b, 4));
-        assert_eq!(b.num_rows(), sets.len());
-        for i in 0..b.num_rows() {
-            let k = (days.value(i), shows[i]);
-            assert_eq!(viewers[i] as usize, sets[&k].len(), "{k:?}");
+        let mut keys = 0;
+        for d in &done.days {
+            let (shows, viewers) = (int(&d.agg, 1), int(&d.agg, 3));
+            keys += shows.len();
+            for (s, v) in shows.iter().zip(viewers) {
+                assert_eq!(v as usize, sets[&(d.day, *s)].len(), "{:?}", (d.day, s));
+            }
         }
+        assert_eq!(keys, sets.len());
     }
 
     #[test]
@@ -387,8 +503,7 @@ mod tests {
         let done = Aggregator::default()
             .finish(&[], &[], &Rules::default())
             .unwrap();
-        let b = done.agg.unwrap();
-        assert_eq!(b.num_rows(), 0);
-        assert_eq!(b.num_columns(), 7);
+        assert!(done.days.is_empty());
+        assert_eq!(done.counts, AggCounts::default());
     }
 }

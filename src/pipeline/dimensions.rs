@@ -31,12 +31,14 @@ use crate::queries::{self, Sql};
 
 /// Write every dimension's snapshot into `staging` and define its view.
 /// `previous`: the live version's folder, for a rebuild of some dates.
+/// Returns the names of the dimensions whose snapshot it shares.
 pub fn snapshot(
     conn: &Connection,
     lake: &Lake,
     staging: &Path,
     previous: Option<&Path>,
-) -> Result<()> {
+) -> Result<Vec<&'static str>> {
+    let mut shared = Vec::new();
     for dim in DIMENSIONS {
         let loader = queries::dimension_loader(dim.name).expect("every dimension has a loader");
         let source = lake.dim(dim.name);
@@ -48,6 +50,7 @@ pub fn snapshot(
             // The live version copied this very file and checked it then:
             // share its snapshot (versions never change).
             super::link_or_copy(&kept, &snapshot)?;
+            shared.push(dim.name);
         } else if !copied_as_is(conn, loader, &source, &snapshot, staging)? {
             rewrite(conn, loader, &source, &snapshot, staging)?;
         }
@@ -57,7 +60,7 @@ pub fn snapshot(
             db::path_literal(&snapshot)
         ))?;
     }
-    Ok(())
+    Ok(shared)
 }
 
 /// Whether two files hold the same bytes (sizes first, then the contents).

@@ -16,9 +16,11 @@ pub mod dimensions;
 pub mod fact;
 pub mod landing;
 pub mod manifest;
+pub mod parquet_out;
 pub mod rank;
 pub mod repeats;
 pub mod scan;
+pub mod versions;
 
 use std::collections::BTreeMap;
 use std::fs;
@@ -26,6 +28,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail, ensure};
+use arrow::array::RecordBatch;
 use chrono::{Duration, NaiveDate, NaiveDateTime, Utc};
 use duckdb::{Connection, params};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -139,64 +142,69 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
     let created = first_missing(wh);
     let warehouse = Warehouse::new(wh);
     let lock = warehouse.lock()?;
-    let result = (|| -> Result<Manifest> {
-        // A partial rebuild needs the live version to take the other dates from.
-        let previous = match opts.range {
-            Some(_) if warehouse.exists() => Some(warehouse.current()?),
-            _ => None,
-        };
-        let name = warehouse.next_version_name()?;
-        let staging = warehouse.staging(&lock, &name)?;
+    let result = std::thread::scope(|scope| {
+        (|| -> Result<Manifest> {
+            // A partial rebuild needs the live version to take the other dates from.
+            let previous = match opts.range {
+                Some(_) if warehouse.exists() => Some(warehouse.current()?),
+                _ => None,
+            };
+            let name = warehouse.next_version_name()?;
+            // Versions this one pushes out are removed while it builds.
+            let (wh, held, incoming) = (&warehouse, &lock, name.clone());
+            scope.spawn(move || wh.make_room(held, &incoming));
+            let staging = warehouse.staging(&lock, &name)?;
 
-        let progress = spinner(opts.quiet);
-        let mut timings = BTreeMap::new();
-        timings.insert(
-            "validate_lake".to_string(),
-            started.elapsed().as_millis() as u64,
-        );
-        // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
-        // copies (a second attempt; see lake::repair).
-        let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
-            run(
-                &lake,
-                files,
-                opts,
-                &staging,
-                previous.as_ref(),
-                &name,
-                &progress,
-                &mut timings,
-            )
-        });
-        progress.finish_and_clear();
-        // Each stage scans the landing files again, so a file replaced during
-        // the build could have been seen two ways: refuse to publish then.
-        let result = result.and_then(|m| {
-            files.iter().try_for_each(|f| f.unchanged())?;
-            Ok(m)
-        });
-        let manifest = match result {
-            Ok(m) => m,
-            Err(e) => {
+            let progress = spinner(opts.quiet);
+            let mut timings = BTreeMap::new();
+            timings.insert(
+                "validate_lake".to_string(),
+                started.elapsed().as_millis() as u64,
+            );
+            // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
+            // copies (a second attempt; see lake::repair).
+            let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
+                run(
+                    &lake,
+                    files,
+                    opts,
+                    &staging,
+                    previous.as_ref(),
+                    &name,
+                    &progress,
+                    &mut timings,
+                )
+            });
+            progress.finish_and_clear();
+            // Each stage scans the landing files again, so a file replaced during
+            // the build could have been seen two ways: refuse to publish then.
+            let result = result.and_then(|m| {
+                files.iter().try_for_each(|f| f.unchanged())?;
+                Ok(m)
+            });
+            let manifest = match result {
+                Ok(m) => m,
+                Err(e) => {
+                    let _ = fs::remove_dir_all(&staging);
+                    return Err(e);
+                }
+            };
+            let history = serde_json::json!({
+                "version": manifest.version,
+                "finished_at": manifest.built_at,
+                "as_of": manifest.as_of,
+                "from": manifest.from,
+                "to": manifest.to,
+                "first_date": manifest.dates.first(),
+                "last_date": manifest.dates.last(),
+            });
+            if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
                 let _ = fs::remove_dir_all(&staging);
                 return Err(e);
             }
-        };
-        let history = serde_json::json!({
-            "version": manifest.version,
-            "finished_at": manifest.built_at,
-            "as_of": manifest.as_of,
-            "from": manifest.from,
-            "to": manifest.to,
-            "first_date": manifest.dates.first(),
-            "last_date": manifest.dates.last(),
-        });
-        if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
-            let _ = fs::remove_dir_all(&staging);
-            return Err(e);
-        }
-        Ok(manifest)
-    })();
+            Ok(manifest)
+        })()
+    });
     if result.is_err()
         && let Some(dir) = created
     {
@@ -263,6 +271,17 @@ fn exec(conn: &Connection, sql: Sql) -> Result<()> {
         .with_context(|| format!("pipeline stage {}", sql.name))
 }
 
+/// What the engine-specific stages of a build share.
+struct Ctx<'a> {
+    conn: &'a Connection,
+    files: &'a [&'a RawFile],
+    opts: &'a BuildOptions,
+    staging: &'a Path,
+    name: &'a str,
+    memory_mib: u64,
+    progress: &'a ProgressBar,
+}
+
 #[allow(clippy::too_many_arguments)]
 fn run(
     lake: &Lake,
@@ -279,166 +298,67 @@ fn run(
         None => crate::parse::memory_size(DEFAULT_MEMORY_LIMIT).map_err(anyhow::Error::msg)?,
     };
     let conn = db::open_for_build(&lake.root, staging, Some(memory_mib))?;
-    let as_of = opts
-        .as_of
-        .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
 
-    let mut counts = Counts::default();
-    stage(timings, progress, "load_raw", || {
+    let shared = stage(timings, progress, "load_dimensions", || {
         exec(&conn, queries::BUILD_SCHEMA)?;
-        load_raw(&conn, files, as_of.as_deref(), opts.range)?;
-        counts.raw_rows_read = count_row(&conn, queries::COUNT_RAW)?[0];
-        Ok(())
-    })?;
-
-    stage(timings, progress, "load_dimensions", || {
         dimensions::snapshot(&conn, lake, staging, previous.map(|v| v.dir.as_path()))
     })?;
 
     stage(timings, progress, "canonical_map", || {
-        resolve_canonical_map(&conn, &lake.dim("show_canonical_map"))
+        // The live version resolved (and checked) this very map: read its
+        // result instead of walking the map again.
+        match previous.filter(|_| shared.contains(&"show_canonical_map")) {
+            Some(prev) => {
+                let resolved = staging.join("show_canonical_resolved.parquet");
+                link_or_copy(&prev.dir.join("show_canonical_resolved.parquet"), &resolved)?;
+                conn.execute_batch(&format!(
+                    "CREATE TEMP TABLE show_canonical_resolved AS SELECT * FROM read_parquet({});",
+                    db::path_literal(&resolved)
+                ))
+                .with_context(|| format!("reading {}", resolved.display()))
+            }
+            None => resolve_canonical_map(&conn, &lake.dim("show_canonical_map")),
+        }
     })?;
 
-    // No working copy of the events: `landing_rows` and `raw` are views over
-    // the landing files, and the fact is never written (see `fact`). Only
-    // the rows that can lose or be quarantined — a few percent — are looked
-    // at one by one. The default engine scans the landing files twice: for
-    // the event ids' hashes, then once for everything else ([`scan`]). The
-    // `sql` engine scans them four times: for the event ids' hashes, for
-    // the rows to look at, and twice in the aggregate (the (key, user)
-    // hashes, then the sums).
-    let rows = rows_by_dt(&conn, files)?;
-    let max_rows = opts
-        .batch_rows
-        .unwrap_or(batches::max_rows(memory_mib, opts.engine.bytes_per_row()));
-    let plan: Vec<batches::Batch> = batches::plan(&rows, max_rows)
-        .into_iter()
-        .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
-        .collect();
-    // The default engine's scanner and the aggregate of the first batch,
-    // which its pass read along with finding the candidates.
-    let mut scanned: Option<(scan::Scanner, aggregate::Aggregator)> = None;
-    stage(timings, progress, "dedup", || {
+    let ctx = Ctx {
+        conn: &conn,
+        files,
+        opts,
+        staging,
+        name,
+        memory_mib,
+        progress,
+    };
+    let mut counts = Counts::default();
+    // The default engine's first pass finds the contested rows; a lake it
+    // cannot read as DuckDB does goes to the `sql` engine (scan.rs).
+    let scanner = stage(timings, progress, "load_raw", || {
         let scanner = match opts.engine {
             Engine::Scan => {
                 scan::Scanner::new(&conn, files, opts.as_of, opts.range, memory_mib << 20)?
             }
             Engine::Sql => None,
         };
-        match scanner {
-            Some(scanner) => {
-                // The pass aggregates the facts of the first batch as it
-                // finds the candidates of every date.
-                let first = plan.first().copied().unwrap_or(batches::Batch::ALL);
-                let mut agg = aggregate::Aggregator::new();
-                scanner.landing(&conn, first, &mut agg, true)?;
-                exec(&conn, queries::BUILD_CANDIDATES_RAW)?;
-                exec(&conn, queries::BUILD_VERSIONS)?;
-                scanned = Some((scanner, agg));
-            }
+        match &scanner {
+            Some(s) => counts.raw_rows_read = s.visible_rows(),
             None => {
-                repeats::find(
-                    &conn,
-                    queries::BUILD_EVENT_HASHES,
-                    "contested",
-                    counts.raw_rows_read,
-                    memory_mib << 20,
-                )?;
-                exec(&conn, queries::BUILD_VERSIONS)?;
+                let as_of = opts
+                    .as_of
+                    .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
+                load_raw(&conn, files, as_of.as_deref(), opts.range)?;
+                counts.raw_rows_read = count_row(&conn, queries::COUNT_RAW)?[0];
             }
         }
-        counts.duplicates = count_row(&conn, queries::COUNT_VERSIONS)?[0];
-        Ok(())
+        Ok(scanner)
     })?;
-    stage(timings, progress, "validate", || {
-        write_partitioned(&conn, staging, "duplicates")?;
-        write_partitioned(&conn, staging, "quarantine")?;
-        let c = count_row(&conn, queries::COUNT_WINNERS)?;
-        counts.quarantined = BTreeMap::from([
-            ("null_field".to_string(), c[0]),
-            ("watch_seconds_out_of_range".to_string(), c[1]),
-            ("unknown_country".to_string(), c[2]),
-            ("event_ts_out_of_range".to_string(), c[3]),
-        ]);
-        Ok(())
-    })?;
-    let segment = stage(timings, progress, "fact", || {
-        let seg = fact::keep_files(staging, name, files, opts.as_of, opts.range)?;
-        conn.execute_batch(&format!(
-            "COPY (SELECT src_file, src_row FROM deletes ORDER BY src_file, src_row) TO {} (FORMAT parquet, COMPRESSION zstd);\n\
-             COPY (SELECT old_show_id, canonical_show_id FROM show_canonical_resolved ORDER BY old_show_id) TO {} (FORMAT parquet, COMPRESSION zstd);",
-            db::path_literal(&fact::deletes_file(staging, &seg)),
-            db::path_literal(&fact::canonical_file(staging, &seg)),
-        ))
-        .context("writing the fact's deletes")?;
-        // Written and counted: free their memory for the aggregate (at 100 M
-        // events they held about a gigabyte).
-        conn.execute_batch(
-            "DROP TABLE versions; DROP TABLE quarantined; DROP TABLE contested;\n\
-             ALTER TABLE deletes DROP COLUMN src_file;",
-        )?;
-        Ok(seg)
-    })?;
-    stage(timings, progress, "aggregate", || {
-        match scanned.take() {
-            Some((scanner, first)) => {
-                // Aggregated, excluded and ranked in Rust, batch by batch.
-                exec(&conn, queries::BUILD_AGG_TABLE)?;
-                let rules = rank::Rules::load(&conn)?;
-                let (mut fact_rows, mut merged_rows) = (0, 0);
-                let mut first = Some(first);
-                for &b in &plan {
-                    set_batch(&conn, b)?;
-                    let mut agg = match first.take() {
-                        Some(agg) => agg,
-                        None => {
-                            let mut agg = aggregate::Aggregator::new();
-                            scanner.landing(&conn, b, &mut agg, false)?;
-                            agg
-                        }
-                    };
-                    scanner.candidate_facts(&conn, b, &mut agg)?;
-                    let done = agg.finish(scanner.countries(), scanner.shows(), &rules)?;
-                    fact_rows += done.facts;
-                    merged_rows += done.merged;
-                    if let Some(rows) = done.agg {
-                        let mut app = conn.appender("agg_rows")?;
-                        app.append_record_batch(rows)?;
-                        app.flush()?;
-                    }
-                }
-                conn.execute_batch("DROP TABLE candidates;")?;
-                (counts.fact_rows, counts.merged_rows) = (fact_rows, merged_rows);
-            }
-            None => {
-                exec(&conn, queries::BUILD_FACTS)?;
-                for &b in &plan {
-                    set_batch(&conn, b)?;
-                    repeats::find(
-                        &conn,
-                        queries::BUILD_VIEWER_HASHES,
-                        "repeated_viewers",
-                        b.rows(&rows),
-                        memory_mib << 20,
-                    )?;
-                    exec(&conn, queries::BUILD_BASE)?;
-                }
-                let c = count_row(&conn, queries::COUNT_FACT)?;
-                (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
-                exec(&conn, queries::BUILD_AGG)?;
-            }
-        }
-        counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
-        counts.raw_rows = counts.events + counts.duplicates;
-        let c = count_row(&conn, queries::COUNT_AGG)?;
-        (counts.agg_rows, counts.ranked, counts.top10_rows) = (c[0], c[1], c[4]);
-        counts.excluded = BTreeMap::from([
-            ("kids_only".to_string(), c[2]),
-            ("region_blocked".to_string(), c[3]),
-        ]);
-        write_partitioned(&conn, staging, "agg_watch_day_country_show")?;
-        write_partitioned(&conn, staging, "top10_country_day")
-    })?;
+    let segment = match scanner {
+        Some(s) => scan_engine(&ctx, &s, &mut counts, timings)?,
+        None => sql_engine(&ctx, &mut counts, timings)?,
+    };
+    counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
+    counts.raw_rows = counts.events + counts.duplicates;
+
     stage(timings, progress, "snapshots", || {
         write_snapshots(&conn, staging)
     })?;
@@ -501,6 +421,219 @@ fn run(
     };
     manifest.write(&staging.join("manifest.json"))?;
     Ok(manifest)
+}
+
+/// The default engine's stages (`dedup` to `aggregate`): deduplication,
+/// validation and the aggregate in Rust ([`scan`], [`versions`],
+/// [`aggregate`], [`rank`]), the tables written by [`parquet_out`].
+fn scan_engine(
+    ctx: &Ctx,
+    scanner: &scan::Scanner,
+    counts: &mut Counts,
+    timings: &mut BTreeMap<String, u64>,
+) -> Result<fact::Segment> {
+    let (conn, staging, progress) = (ctx.conn, ctx.staging, ctx.progress);
+    let max_rows = ctx.opts.batch_rows.unwrap_or(batches::max_rows(
+        ctx.memory_mib,
+        Engine::Scan.bytes_per_row(),
+    ));
+    let plan = batch_plan(&scanner.rows_by_dt(), max_rows, ctx.opts);
+    // The pass that collects the candidates of every date aggregates the
+    // facts of the first batch as it reads them.
+    let (settled, first) = stage(timings, progress, "dedup", || {
+        let mut agg = aggregate::Aggregator::new();
+        let first = plan.first().copied().unwrap_or(batches::Batch::ALL);
+        let candidates = scanner.landing(first, &mut agg, true)?;
+        Ok((scanner.settle(&candidates)?, agg))
+    })?;
+    let built = |d: i32| scanner.built(d);
+    stage(timings, progress, "validate", || {
+        let (duplicates, quarantined) = settled.counts(built);
+        counts.duplicates = duplicates;
+        counts.quarantined = quarantined
+            .iter()
+            .map(|(r, n)| (r.name().to_string(), *n))
+            .collect();
+        let tables = [
+            (
+                "duplicates",
+                settled.duplicates(built)?,
+                versions::duplicates_schema(),
+            ),
+            (
+                "quarantine",
+                settled.quarantine(built)?,
+                versions::quarantine_schema(),
+            ),
+        ];
+        for (table, days, schema) in tables {
+            let parts: Vec<(i32, &RecordBatch)> = days.iter().map(|(d, rb)| (*d, rb)).collect();
+            parquet_out::write_partitions(staging, table, schema, &parts)?;
+        }
+        Ok(())
+    })?;
+    let segment = stage(timings, progress, "fact", || {
+        let seg = fact::keep_files(staging, ctx.name, ctx.files, ctx.opts.as_of, ctx.opts.range)?;
+        parquet_out::write_file(&fact::deletes_file(staging, &seg), &settled.deletes()?)?;
+        write_canonical(conn, staging, &seg)?;
+        Ok(seg)
+    })?;
+    stage(timings, progress, "aggregate", || {
+        let rules = rank::Rules::load(conn)?;
+        let mut first = Some(first);
+        let mut agg_counts = aggregate::AggCounts::default();
+        for &b in &plan {
+            let mut agg = match first.take() {
+                Some(agg) => agg,
+                None => {
+                    let mut agg = aggregate::Aggregator::new();
+                    scanner.landing(b, &mut agg, false)?;
+                    agg
+                }
+            };
+            scanner.candidate_facts(&settled, b, &mut agg)?;
+            let done = agg.finish(scanner.countries(), scanner.shows(), &rules)?;
+            counts.fact_rows += done.facts;
+            counts.merged_rows += done.merged;
+            agg_counts.add(&done.counts);
+            let days = |t: fn(&aggregate::DayTables) -> &RecordBatch| -> Vec<(i32, &RecordBatch)> {
+                done.days.iter().map(|d| (d.day, t(d))).collect()
+            };
+            parquet_out::write_partitions(
+                staging,
+                "agg_watch_day_country_show",
+                aggregate::agg_schema(),
+                &days(|d| &d.agg),
+            )?;
+            parquet_out::write_partitions(
+                staging,
+                "top10_country_day",
+                aggregate::top10_schema(),
+                &days(|d| &d.top10),
+            )?;
+        }
+        counts.agg_rows = agg_counts.rows;
+        counts.ranked = agg_counts.ranked;
+        counts.top10_rows = agg_counts.top10;
+        counts.excluded = BTreeMap::from([
+            ("kids_only".to_string(), agg_counts.kids_only),
+            ("region_blocked".to_string(), agg_counts.region_blocked),
+        ]);
+        Ok(())
+    })?;
+    Ok(segment)
+}
+
+/// The `sql` engine's stages (`dedup` to `aggregate`): every step as the
+/// SQL in `queries/`, over the views `load_raw` defined.
+fn sql_engine(
+    ctx: &Ctx,
+    counts: &mut Counts,
+    timings: &mut BTreeMap<String, u64>,
+) -> Result<fact::Segment> {
+    let (conn, staging, progress) = (ctx.conn, ctx.staging, ctx.progress);
+    let budget = ctx.memory_mib << 20;
+    // No working copy of the events: `landing_rows` and `raw` are views
+    // over the landing files, and the fact is never written (see `fact`).
+    // Only the rows that can lose or be quarantined — a few percent — are
+    // looked at one by one. The landing files are scanned four times: for
+    // the event ids' hashes, for the rows to look at, and twice in the
+    // aggregate (the (key, user) hashes, then the sums).
+    let rows = rows_by_dt(conn, ctx.files)?;
+    let max_rows = ctx.opts.batch_rows.unwrap_or(batches::max_rows(
+        ctx.memory_mib,
+        Engine::Sql.bytes_per_row(),
+    ));
+    let plan = batch_plan(&rows, max_rows, ctx.opts);
+    stage(timings, progress, "dedup", || {
+        repeats::find(
+            conn,
+            queries::BUILD_EVENT_HASHES,
+            "contested",
+            counts.raw_rows_read,
+            budget,
+        )?;
+        exec(conn, queries::BUILD_VERSIONS)?;
+        counts.duplicates = count_row(conn, queries::COUNT_VERSIONS)?[0];
+        Ok(())
+    })?;
+    stage(timings, progress, "validate", || {
+        write_partitioned(conn, staging, "duplicates")?;
+        write_partitioned(conn, staging, "quarantine")?;
+        let c = count_row(conn, queries::COUNT_WINNERS)?;
+        counts.quarantined = BTreeMap::from([
+            ("null_field".to_string(), c[0]),
+            ("watch_seconds_out_of_range".to_string(), c[1]),
+            ("unknown_country".to_string(), c[2]),
+            ("event_ts_out_of_range".to_string(), c[3]),
+        ]);
+        Ok(())
+    })?;
+    let segment = stage(timings, progress, "fact", || {
+        let opts = ctx.opts;
+        let seg = fact::keep_files(staging, ctx.name, ctx.files, opts.as_of, opts.range)?;
+        conn.execute_batch(&format!(
+            "COPY (SELECT src_file, src_row FROM deletes ORDER BY src_file, src_row) TO {} (FORMAT parquet, COMPRESSION zstd);",
+            db::path_literal(&fact::deletes_file(staging, &seg)),
+        ))
+        .context("writing the fact's deletes")?;
+        write_canonical(conn, staging, &seg)?;
+        // Written and counted: free their memory for the aggregate (at 100 M
+        // events they held about a gigabyte).
+        conn.execute_batch(
+            "DROP TABLE versions; DROP TABLE quarantined; DROP TABLE contested;\n\
+             ALTER TABLE deletes DROP COLUMN src_file;",
+        )?;
+        Ok(seg)
+    })?;
+    stage(timings, progress, "aggregate", || {
+        exec(conn, queries::BUILD_FACTS)?;
+        for &b in &plan {
+            set_batch(conn, b)?;
+            repeats::find(
+                conn,
+                queries::BUILD_VIEWER_HASHES,
+                "repeated_viewers",
+                b.rows(&rows),
+                budget,
+            )?;
+            exec(conn, queries::BUILD_BASE)?;
+        }
+        let c = count_row(conn, queries::COUNT_FACT)?;
+        (counts.fact_rows, counts.merged_rows) = (c[0], c[1]);
+        exec(conn, queries::BUILD_AGG)?;
+        let c = count_row(conn, queries::COUNT_AGG)?;
+        (counts.agg_rows, counts.ranked, counts.top10_rows) = (c[0], c[1], c[4]);
+        counts.excluded = BTreeMap::from([
+            ("kids_only".to_string(), c[2]),
+            ("region_blocked".to_string(), c[3]),
+        ]);
+        write_partitioned(conn, staging, "agg_watch_day_country_show")?;
+        write_partitioned(conn, staging, "top10_country_day")
+    })?;
+    Ok(segment)
+}
+
+/// The aggregate's batches of event dates (`pipeline::batches`) that meet
+/// the build's range.
+fn batch_plan(
+    rows: &BTreeMap<NaiveDate, u64>,
+    max_rows: u64,
+    opts: &BuildOptions,
+) -> Vec<batches::Batch> {
+    batches::plan(rows, max_rows)
+        .into_iter()
+        .filter(|b| opts.range.is_none_or(|r| b.meets(r.from, r.to)))
+        .collect()
+}
+
+/// Write the segment's canonical show ids (the resolved map).
+fn write_canonical(conn: &Connection, staging: &Path, seg: &fact::Segment) -> Result<()> {
+    conn.execute_batch(&format!(
+        "COPY (SELECT old_show_id, canonical_show_id FROM show_canonical_resolved ORDER BY old_show_id) TO {} (FORMAT parquet, COMPRESSION zstd);",
+        db::path_literal(&fact::canonical_file(staging, seg)),
+    ))
+    .context("writing the fact's canonical show ids")
 }
 
 /// Define `raw` over every selected landing file: one read_parquet over the
@@ -637,11 +770,13 @@ fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<(
 }
 
 /// Write the snapshots the build computed (the dimensions were written as
-/// they were read).
+/// they were read). One already in `staging` is a hard link to the live
+/// version's, which must never be written through.
 fn write_snapshots(conn: &Connection, staging: &Path) -> Result<()> {
     for table in warehouse::SNAPSHOTS
         .iter()
         .filter(|t| !DIMENSIONS.iter().any(|d| d.name == **t))
+        .filter(|t| !staging.join(format!("{t}.parquet")).exists())
     {
         conn.execute_batch(&format!(
             "COPY (SELECT * FROM {table}) TO {} (FORMAT parquet, COMPRESSION zstd);",

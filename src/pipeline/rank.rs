@@ -17,7 +17,7 @@ use crate::queries;
 #[derive(Debug, Default)]
 pub struct Rules {
     /// Canonical shows with a `kids_only` restriction: excluded everywhere.
-    kids: HashSet<i64, FixedState>,
+    pub(super) kids: HashSet<i64, FixedState>,
     /// Canonical show → the countries where a `region_blocked`
     /// restriction applies.
     blocked: HashMap<i64, Vec<String>, FixedState>,
@@ -80,34 +80,53 @@ pub struct Line {
     pub excluded: Option<&'static str>,
 }
 
-/// The rank of each line of one date in its country (None when excluded):
-/// total watch seconds descending, then viewers descending, then show id
-/// ascending; 1, 2, 3, … with no gaps and no ties.
-pub fn ranks(lines: &[Line]) -> Vec<Option<i32>> {
-    let mut order: Vec<usize> = (0..lines.len())
-        .filter(|&i| lines[i].excluded.is_none())
+/// A line's sort key: country, excluded, total and viewers descending (0
+/// when excluded), show, and the line's index.
+type RankKey = (u16, bool, Reverse<i64>, Reverse<i64>, i64, u32);
+
+/// One date's lines in the order the aggregate is written — by country,
+/// its ranked lines first by rank, then its excluded lines by show — and
+/// the rank of each line in its country (None when excluded): total watch
+/// seconds descending, then viewers descending, then show id ascending; 1,
+/// 2, 3, … with no gaps and no ties. One sort gives both.
+pub fn ranks(lines: &[Line]) -> (Vec<usize>, Vec<Option<i32>>) {
+    // Keys by value (not looked up through an index at each comparison).
+    let mut keyed: Vec<RankKey> = lines
+        .iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let excluded = l.excluded.is_some();
+            let (total, viewers) = match excluded {
+                true => (0, 0),
+                false => (l.total_watch_seconds, l.viewers),
+            };
+            let i = i as u32;
+            (
+                l.country,
+                excluded,
+                Reverse(total),
+                Reverse(viewers),
+                l.show,
+                i,
+            )
+        })
         .collect();
-    order.sort_unstable_by_key(|&i| {
-        let l = &lines[i];
-        (
-            l.country,
-            Reverse(l.total_watch_seconds),
-            Reverse(l.viewers),
-            l.show,
-        )
-    });
+    keyed.sort_unstable();
     let mut ranks = vec![None; lines.len()];
     let mut country = None;
     let mut rank = 0;
-    for i in order {
-        if country != Some(lines[i].country) {
-            country = Some(lines[i].country);
+    for &(c, excluded, .., i) in &keyed {
+        if country != Some(c) {
+            country = Some(c);
             rank = 0;
         }
-        rank += 1;
-        ranks[i] = Some(rank);
+        if !excluded {
+            rank += 1;
+            ranks[i as usize] = Some(rank);
+        }
     }
-    ranks
+    let order = keyed.iter().map(|k| k.5 as usize).collect();
+    (order, ranks)
 }
 
 #[cfg(test)]
@@ -135,10 +154,15 @@ mod tests {
             line(0, 2, 500, 1),
         ];
         lines[5].excluded = Some("kids_only");
+        lines.push(line(0, 0, 900, 9));
+        lines[6].excluded = Some("region_blocked");
+        let (order, ranks) = ranks(&lines);
         assert_eq!(
-            ranks(&lines),
-            vec![Some(3), Some(2), Some(1), Some(4), Some(1), None]
+            ranks,
+            vec![Some(3), Some(2), Some(1), Some(4), Some(1), None, None]
         );
+        // Country 0 ranked by rank, then its excluded by show; then country 1.
+        assert_eq!(order, vec![2, 1, 0, 3, 6, 5, 4]);
     }
 
     #[test]

@@ -33,9 +33,7 @@ use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, ensure};
-use arrow::array::{
-    Array, ArrayRef, Date32Array, Int64Array, RecordBatch, UInt16Array, UInt32Array,
-};
+use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, UInt32Array};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use duckdb::Connection;
 use foldhash::fast::FixedState;
@@ -46,6 +44,7 @@ use super::aggregate::{Aggregator, MAX_COUNTRIES};
 use super::batches::Batch;
 use super::landing::{self, Col};
 use super::repeats;
+use super::versions::{self, Settled, SourceFile, TsRange};
 use crate::lake::RawFile;
 use crate::queries;
 
@@ -65,6 +64,9 @@ const ID_BYTES_PER_ROW: u64 = 24;
 /// One landing file of the build.
 struct FileRows {
     path: std::path::PathBuf,
+    /// Its name below raw_watch_events/ and its landing date, as lineage
+    /// names it.
+    source: SourceFile,
     /// The global number of its first row (files in build order).
     first: u64,
     /// Its rows, from the footer.
@@ -95,6 +97,8 @@ pub struct Scanner {
     /// One bit per landing row (global number): its event id is contested
     /// (or NULL), so the row is a candidate.
     marked: Vec<u64>,
+    /// The landing rows seen at the as-of bound (all rows without one).
+    visible_rows: u64,
     /// The as-of bound in microseconds (rows ingested later are not seen).
     as_of: Option<i64>,
     /// The built event dates, as days since 1970-01-01 (None: all).
@@ -133,6 +137,10 @@ impl Scanner {
             };
             rows.push(FileRows {
                 path: f.path.clone(),
+                source: SourceFile {
+                    name: f.name.clone(),
+                    dt: day(f.dt),
+                },
                 first,
                 rows: n,
             });
@@ -148,8 +156,8 @@ impl Scanner {
         if known as usize > MAX_COUNTRIES {
             return Ok(None);
         }
-        conn.execute_batch(queries::BUILD_CANDIDATES.text)
-            .context("pipeline stage build_candidates")?;
+        conn.execute_batch(queries::BUILD_COUNTRY_INDEX.text)
+            .context("pipeline stage build_country_index")?;
         let mut stmt = conn.prepare("SELECT country FROM country_index ORDER BY idx")?;
         let countries: Vec<String> = stmt
             .query_map([], |r| r.get(0))?
@@ -173,6 +181,7 @@ impl Scanner {
         let mut s = Scanner {
             files: rows,
             marked: vec![0; first.div_ceil(64) as usize],
+            visible_rows: first,
             ids: None,
             as_of: as_of.map(|t| t.and_utc().timestamp_micros()),
             built: range.map(|r| (day(r.from), day(r.to))),
@@ -186,6 +195,27 @@ impl Scanner {
         };
         s.mark_contested(first, budget_bytes, &canonical)?;
         Ok(Some(s))
+    }
+
+    /// The landing rows the build sees (those ingested by its as-of bound).
+    pub fn visible_rows(&self) -> u64 {
+        self.visible_rows
+    }
+
+    /// The landing rows of each landing date, from the files' footers.
+    pub fn rows_by_dt(&self) -> std::collections::BTreeMap<NaiveDate, u64> {
+        let mut rows = std::collections::BTreeMap::new();
+        for f in &self.files {
+            let dt = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")
+                + chrono::Duration::days(f.source.dt as i64);
+            *rows.entry(dt).or_insert(0) += f.rows;
+        }
+        rows
+    }
+
+    /// Whether the build computes event date `d` (days): its range, if any.
+    pub fn built(&self, d: i32) -> bool {
+        self.built.is_none_or(|(f, t)| f <= d && d <= t)
     }
 
     /// The countries the aggregate's country indexes name.
@@ -216,6 +246,7 @@ impl Scanner {
                 HashSet<i64, FixedState>,
                 Vec<u64>,
                 Option<ArrayRef>,
+                u64,
             );
             let keep_ids = pass == 0 && rows.saturating_mul(ID_BYTES_PER_ROW) <= budget_bytes / 2;
             let per_file: Vec<FileHashes> = self
@@ -229,6 +260,7 @@ impl Scanner {
                     let mut shows = HashSet::default();
                     let mut nulls = Vec::new();
                     let mut ids_read: Vec<ArrayRef> = Vec::new();
+                    let mut visible = 0u64;
                     let mut cols = vec![Col::EventId, Col::ShowId];
                     if self.as_of.is_some() {
                         cols.push(Col::IngestionTs);
@@ -245,6 +277,7 @@ impl Scanner {
                             if !self.visible(ingested, i) {
                                 continue;
                             }
+                            visible += 1;
                             if want_shows && !show.is_null(i) {
                                 shows.insert(show.value(i));
                             }
@@ -267,7 +300,7 @@ impl Scanner {
                     } else {
                         None
                     };
-                    Ok((buckets, shows, nulls, ids))
+                    Ok((buckets, shows, nulls, ids, visible))
                 })
                 .collect::<Result<_>>()?;
             let mut per_bucket: Vec<Vec<Vec<(u64, u64)>>> =
@@ -275,7 +308,9 @@ impl Scanner {
             let mut shows: HashSet<i64, FixedState> = HashSet::default();
             let mut null_ids = Vec::new();
             let mut kept_ids = Vec::new();
-            for (buckets, s, nulls, ids) in per_file {
+            let mut visible_rows = 0;
+            for (buckets, s, nulls, ids, visible) in per_file {
+                visible_rows += visible;
                 kept_ids.push(ids);
                 for (i, b) in buckets.into_iter().enumerate() {
                     per_bucket[i].push(b);
@@ -289,6 +324,9 @@ impl Scanner {
                 .collect();
             if keep_ids {
                 self.ids = kept_ids.into_iter().collect();
+            }
+            if pass == 0 {
+                self.visible_rows = visible_rows;
             }
             for r in marked.into_iter().flatten().chain(null_ids) {
                 self.marked[(r >> 6) as usize] |= 1 << (r & 63);
@@ -332,15 +370,15 @@ impl Scanner {
     }
 
     /// Step 2: read every landing file and add the facts of event dates in
-    /// `batch` (and the build's range) to `agg`. With `collect`, every
-    /// candidate of every date is appended to the table `candidates`.
+    /// `batch` (and the build's range) to `agg`. With `collect`, returns
+    /// every candidate of every date (in `landing::candidate_schema`), for
+    /// [`Scanner::settle`].
     pub fn landing(
         &self,
-        conn: &Connection,
         batch: Batch,
         agg: &mut Aggregator,
         collect: bool,
-    ) -> Result<()> {
+    ) -> Result<Vec<RecordBatch>> {
         let counted = self.counted(batch);
         let schema = landing::candidate_schema();
         let results: Vec<(Aggregator, Option<RecordBatch>)> = self
@@ -416,17 +454,12 @@ impl Scanner {
                 Ok((local, kept))
             })
             .collect::<Result<_>>()?;
-        let mut app = collect.then(|| conn.appender("candidates")).transpose()?;
+        let mut candidates = Vec::new();
         for (local, kept) in results {
             agg.merge(local);
-            if let (Some(app), Some(rb)) = (app.as_mut(), kept) {
-                app.append_record_batch(rb)?;
-            }
+            candidates.extend(kept);
         }
-        if let Some(mut app) = app {
-            app.flush()?;
-        }
-        Ok(())
+        Ok(candidates)
     }
 
     /// The candidates of one file as rows of the `candidates` table: the
@@ -476,43 +509,39 @@ impl Scanner {
         Ok(RecordBatch::try_new(schema.clone(), columns)?)
     }
 
-    /// Step 3: add the candidates that are facts (`build_candidate_facts.sql`:
-    /// not deleted as losers or quarantined) of `batch` to `agg`.
+    /// Step 3: deduplicate and validate the candidates ([`versions`]).
+    pub fn settle(&self, candidates: &[RecordBatch]) -> Result<Settled> {
+        versions::settle(
+            candidates,
+            landing::candidate_schema(),
+            self.files.iter().map(|f| f.source.clone()).collect(),
+            &TsRange {
+                min: self.ts_min,
+                end: self.ts_end,
+            },
+            |c| self.country(c.as_bytes()).is_some(),
+        )
+    }
+
+    /// Step 4: add the candidates that are facts (surviving versions that
+    /// passed validation) of `batch` to `agg`.
     pub fn candidate_facts(
         &self,
-        conn: &Connection,
+        settled: &Settled,
         batch: Batch,
         agg: &mut Aggregator,
     ) -> Result<()> {
         let counted = self.counted(batch);
-        let sql = queries::BUILD_CANDIDATE_FACTS;
-        let mut run = || -> Result<()> {
-            let mut stmt = conn.prepare(sql.text)?;
-            for rb in stmt.stream_arrow([])? {
-                let rb = rb?;
-                let days: &Date32Array = column(&rb, 0)?;
-                let countries: &UInt16Array = column(&rb, 1)?;
-                let shows: &Int64Array = column(&rb, 2)?;
-                let users: &Int64Array = column(&rb, 3)?;
-                let watch: &Int64Array = column(&rb, 4)?;
-                for i in 0..rb.num_rows() {
-                    let d = days.value(i);
-                    if counted(d) {
-                        let (show, merged) = self.show_key(shows.value(i))?;
-                        agg.add(
-                            d,
-                            countries.value(i),
-                            show,
-                            merged,
-                            users.value(i),
-                            watch.value(i),
-                        );
-                    }
-                }
+        settled.for_each_fact(|d, country, show, user, watch| {
+            if counted(d) {
+                let country = self
+                    .country(country.as_bytes())
+                    .context("a fact's country is in dim_geo")?;
+                let (show, merged) = self.show_key(show)?;
+                agg.add(d, country, show, merged, user, watch);
             }
             Ok(())
-        };
-        run().with_context(|| format!("pipeline stage {}", sql.name))
+        })
     }
 
     /// Whether event date `d` is in `batch` and the build's range.
@@ -579,18 +608,6 @@ fn repeated_rows(parts: &[Vec<(u64, u64)>]) -> Vec<u64> {
     rows
 }
 
-/// Column `i` of a DuckDB result batch, as its Arrow type.
-fn column<T: 'static>(rb: &RecordBatch, i: usize) -> Result<&T> {
-    let c = rb.columns().get(i).context("a column is missing")?;
-    c.as_any().downcast_ref::<T>().with_context(|| {
-        format!(
-            "column {} has Arrow type {}",
-            rb.schema().field(i).name(),
-            c.data_type()
-        )
-    })
-}
-
 /// `d` as days since 1970-01-01, Arrow's Date32.
 fn day(d: NaiveDate) -> i32 {
     (d - NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")).num_days() as i32
@@ -642,16 +659,31 @@ mod tests {
                 .unwrap();
             let kept_ids = s.ids.is_some();
             let mut agg = Aggregator::new();
-            s.landing(&conn, Batch::ALL, &mut agg, true).unwrap();
-            let candidates: Vec<(Option<String>, i64, i64)> = conn
-                .prepare(
-                    "SELECT event_id, file_id, src_row FROM candidates ORDER BY file_id, src_row",
-                )
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-                .unwrap()
-                .collect::<duckdb::Result<_>>()
+            let batches = s.landing(Batch::ALL, &mut agg, true).unwrap();
+            let rows =
+                arrow::compute::concat_batches(&landing::candidate_schema(), &batches).unwrap();
+            let ids = rows
+                .column(0)
+                .as_any()
+                .downcast_ref::<arrow::array::StringArray>()
                 .unwrap();
+            let file = rows
+                .column(8)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap();
+            let row = rows
+                .column(9)
+                .as_any()
+                .downcast_ref::<Int64Array>()
+                .unwrap();
+            let mut candidates: Vec<(Option<String>, i64, i64)> = (0..rows.num_rows())
+                .map(|i| {
+                    let id = (!ids.is_null(i)).then(|| ids.value(i).to_string());
+                    (id, file.value(i), row.value(i))
+                })
+                .collect();
+            candidates.sort_by_key(|c| (c.1, c.2));
             (kept_ids, s.marked.clone(), agg.facts(), candidates)
         };
         let (kept, marked, facts, candidates) = run(1 << 30);
