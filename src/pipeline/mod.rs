@@ -444,7 +444,7 @@ fn scan_engine(
         let mut agg = aggregate::Aggregator::new();
         let first = plan.first().copied().unwrap_or(batches::Batch::ALL);
         let candidates = scanner.landing(first, &mut agg, true)?;
-        Ok((scanner.settle(&candidates)?, agg))
+        Ok((scanner.settle(candidates)?, agg))
     })?;
     let built = |d: i32| scanner.built(d);
     stage(timings, progress, "validate", || {
@@ -454,22 +454,16 @@ fn scan_engine(
             .iter()
             .map(|(r, n)| (r.name().to_string(), *n))
             .collect();
-        let tables = [
-            (
-                "duplicates",
-                settled.duplicates(built)?,
-                versions::duplicates_schema(),
-            ),
-            (
-                "quarantine",
-                settled.quarantine(built)?,
-                versions::quarantine_schema(),
-            ),
-        ];
-        for (table, days, schema) in tables {
-            let parts: Vec<(i32, &RecordBatch)> = days.iter().map(|(d, rb)| (*d, rb)).collect();
-            parquet_out::write_partitions(staging, table, schema, &parts)?;
-        }
+        // A date at a time, so that only a few dates' rows are held.
+        let sink = |table: &'static str| {
+            move |day: i32, rows: RecordBatch| {
+                parquet_out::write_partition(staging, table, day, &rows)
+            }
+        };
+        settled.duplicates(built, &sink("duplicates"))?;
+        parquet_out::write_schema(staging, "duplicates", versions::duplicates_schema())?;
+        settled.quarantine(built, &sink("quarantine"))?;
+        parquet_out::write_schema(staging, "quarantine", versions::quarantine_schema())?;
         Ok(())
     })?;
     let segment = stage(timings, progress, "fact", || {
@@ -478,6 +472,10 @@ fn scan_engine(
         write_canonical(conn, staging, &seg)?;
         Ok(seg)
     })?;
+    // Written: only the candidates' facts are needed from here on (at 100 M
+    // events the settled candidates hold about half a gigabyte).
+    let candidate_facts = scanner.candidate_facts(&settled)?;
+    drop(settled);
     stage(timings, progress, "aggregate", || {
         let rules = rank::Rules::load(conn)?;
         let mut first = Some(first);
@@ -491,7 +489,7 @@ fn scan_engine(
                     agg
                 }
             };
-            scanner.candidate_facts(&settled, b, &mut agg)?;
+            scanner.add_candidate_facts(&candidate_facts, b, &mut agg);
             let done = agg.finish(scanner.countries(), scanner.shows(), &rules)?;
             counts.fact_rows += done.facts;
             counts.merged_rows += done.merged;

@@ -33,13 +33,28 @@ pub fn write_partitions(
     schema: Schema,
     parts: &[(i32, &RecordBatch)],
 ) -> Result<()> {
+    parts
+        .par_iter()
+        .try_for_each(|(day, rows)| write_partition(staging, table, *day, rows))?;
+    write_schema(staging, table, schema)
+}
+
+/// Write one partition of `table`: event date `day` (days since
+/// 1970-01-01), its rows without the date.
+pub fn write_partition(staging: &Path, table: &str, day: i32, rows: &RecordBatch) -> Result<()> {
+    let part = staging
+        .join(table)
+        .join(format!("event_date={}", date(day)?));
+    fs::create_dir_all(&part).with_context(|| format!("creating {}", part.display()))?;
+    write_file(&part.join("data_0.parquet"), rows)
+}
+
+/// Write `table`'s schema file: no rows, `schema`'s columns and the
+/// partition column. The table's folder is made too, so that a table with
+/// no rows is still a folder, as the `sql` engine leaves it.
+pub fn write_schema(staging: &Path, table: &str, schema: Schema) -> Result<()> {
     let dir = staging.join(table);
     fs::create_dir_all(&dir).with_context(|| format!("creating {}", dir.display()))?;
-    parts.par_iter().try_for_each(|(day, rows)| {
-        let part = dir.join(format!("event_date={}", date(*day)?));
-        fs::create_dir_all(&part).with_context(|| format!("creating {}", part.display()))?;
-        write_file(&part.join("data_0.parquet"), rows)
-    })?;
     let mut fields: Vec<Field> = schema.fields().iter().map(|f| f.as_ref().clone()).collect();
     fields.push(Field::new("event_date", DataType::Date32, true));
     let empty = RecordBatch::new_empty(Arc::new(Schema::new(fields)));

@@ -193,13 +193,13 @@ pub struct Settled {
 /// Settle `candidates` (batches in `landing::candidate_schema`, file_id an
 /// index into `files`). `known` tells a dim_geo country.
 pub fn settle(
-    candidates: &[RecordBatch],
+    candidates: Vec<RecordBatch>,
     schema: Arc<Schema>,
     files: Vec<SourceFile>,
     ts: &TsRange,
     known: impl Fn(&str) -> bool + Sync,
 ) -> Result<Settled> {
-    let rows = arrow::compute::concat_batches(&schema, candidates)?;
+    let rows = concat(candidates, schema)?;
     let c = Cols::of(&rows)?;
     let n = rows.num_rows();
     let mut rank = vec![1u32; n];
@@ -242,6 +242,31 @@ pub fn settle(
         reason,
         event_date,
     })
+}
+
+/// The batches as one, a column at a time, each column's parts freed once
+/// joined: at most one column is held twice (at 100 M events the
+/// candidates are a few hundred megabytes).
+fn concat(batches: Vec<RecordBatch>, schema: Arc<Schema>) -> Result<RecordBatch> {
+    let mut parts: Vec<Vec<ArrayRef>> = vec![Vec::new(); schema.fields().len()];
+    for b in batches {
+        for (k, c) in b.columns().iter().enumerate() {
+            parts[k].push(c.clone());
+        }
+    }
+    let mut columns = Vec::with_capacity(parts.len());
+    for (k, p) in parts.iter_mut().enumerate() {
+        let joined = match p.len() {
+            0 => arrow::array::new_empty_array(schema.field(k).data_type()),
+            _ => {
+                let refs: Vec<&dyn Array> = p.iter().map(|a| a.as_ref()).collect();
+                arrow::compute::concat(&refs)?
+            }
+        };
+        p.clear();
+        columns.push(joined);
+    }
+    Ok(RecordBatch::try_new(schema, columns)?)
 }
 
 impl Settled {
@@ -317,12 +342,13 @@ impl Settled {
         )?)
     }
 
-    /// The duplicates table's rows of the built dates, by event date:
-    /// every losing version with its winner's identity, in the order
+    /// The duplicates table's rows of the built dates, given to `each` an
+    /// event date at a time (the dates on both cores): every losing version
+    /// with its winner's identity, in the order
     /// `queries/write_duplicates.sql` writes them.
-    pub fn duplicates(&self, built: impl Fn(i32) -> bool) -> Result<Vec<(i32, RecordBatch)>> {
+    pub fn duplicates(&self, built: impl Fn(i32) -> bool, each: &Sink<'_>) -> Result<()> {
         let picked = |i: usize| self.rank[i] > 1 && built(self.event_date[i]);
-        self.by_date(picked, duplicates_schema(), |rows, c, idx| {
+        self.by_date(picked, duplicates_schema(), each, |rows, c, idx| {
             let winners: Vec<u32> = idx.iter().map(|&i| self.winner[i as usize]).collect();
             let winners = UInt32Array::from(winners);
             rows.push(self.names(c, winners.values()));
@@ -332,12 +358,13 @@ impl Settled {
         })
     }
 
-    /// The quarantine table's rows of the built dates, by event date: each
-    /// surviving version that failed validation, with its reason.
-    pub fn quarantine(&self, built: impl Fn(i32) -> bool) -> Result<Vec<(i32, RecordBatch)>> {
+    /// The quarantine table's rows of the built dates, given to `each` an
+    /// event date at a time: each surviving version that failed
+    /// validation, with its reason.
+    pub fn quarantine(&self, built: impl Fn(i32) -> bool, each: &Sink<'_>) -> Result<()> {
         let picked =
             |i: usize| self.rank[i] == 1 && self.reason[i].is_some() && built(self.event_date[i]);
-        self.by_date(picked, quarantine_schema(), |rows, _, idx| {
+        self.by_date(picked, quarantine_schema(), each, |rows, _, idx| {
             rows.push(Arc::new(StringArray::from_iter(
                 idx.iter()
                     .map(|&i| self.reason[i as usize].map(Reason::name)),
@@ -357,18 +384,20 @@ impl Settled {
     /// The `picked` rows grouped by event date, each date's in the order
     /// the writers give (country, show_id, src_file, src_row; NULLs last),
     /// as the landing columns plus dt, src_file and src_row, then the
-    /// columns `extra` appends.
+    /// columns `extra` appends; given to `each` a date at a time, on both
+    /// cores, so that only a few dates' rows are held at once.
     fn by_date(
         &self,
         picked: impl Fn(usize) -> bool,
         schema: Schema,
-        extra: impl Fn(&mut Vec<ArrayRef>, &Cols, &[u32]) -> Result<()>,
-    ) -> Result<Vec<(i32, RecordBatch)>> {
+        each: &Sink<'_>,
+        extra: impl Fn(&mut Vec<ArrayRef>, &Cols, &[u32]) -> Result<()> + Sync,
+    ) -> Result<()> {
         let c = Cols::of(&self.rows)?;
         let mut idx: Vec<u32> = (0..self.len() as u32)
             .filter(|&i| picked(i as usize))
             .collect();
-        idx.sort_unstable_by(|&a, &b| {
+        idx.par_sort_unstable_by(|&a, &b| {
             let (a, b) = (a as usize, b as usize);
             self.event_date[a]
                 .cmp(&self.event_date[b])
@@ -378,9 +407,11 @@ impl Settled {
                 .then_with(|| c.src_row.value(a).cmp(&c.src_row.value(b)))
         });
         let schema = Arc::new(schema);
-        let mut out = Vec::new();
-        for run in idx.chunk_by(|&a, &b| self.event_date[a as usize] == self.event_date[b as usize])
-        {
+        let runs: Vec<&[u32]> = idx
+            .chunk_by(|&a, &b| self.event_date[a as usize] == self.event_date[b as usize])
+            .collect();
+        runs.into_par_iter().try_for_each(|run| {
+            let c = Cols::of(&self.rows)?;
             let take_idx = UInt32Array::from(run.to_vec());
             let mut cols: Vec<ArrayRef> = (0..8)
                 .map(|k| take(self.rows.column(k), &take_idx, None))
@@ -392,11 +423,14 @@ impl Settled {
             cols.push(take(self.rows.column(9), &take_idx, None)?);
             extra(&mut cols, &c, run)?;
             let rb = RecordBatch::try_new(schema.clone(), cols)?;
-            out.push((self.event_date[run[0] as usize], rb));
-        }
-        Ok(out)
+            each(self.event_date[run[0] as usize], rb)
+        })
     }
 }
+
+/// Where [`Settled::duplicates`] and [`Settled::quarantine`] send each
+/// event date's rows (days since 1970-01-01).
+pub type Sink<'a> = dyn Fn(i32, RecordBatch) -> Result<()> + Sync + 'a;
 
 /// Ascending with NULLs last, as DuckDB's ORDER BY.
 fn nulls_last<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
@@ -517,13 +551,26 @@ mod tests {
             end: 100 * DAY,
         };
         settle(
-            &[rb],
+            vec![rb],
             super::super::landing::candidate_schema(),
             files,
             &ts,
             |c| c != "ZZ",
         )
         .unwrap()
+    }
+
+    /// What a table's sink is given, by date.
+    fn collect(write: impl FnOnce(&Sink<'_>) -> Result<()>) -> Vec<(i32, RecordBatch)> {
+        let got = std::sync::Mutex::new(Vec::new());
+        write(&|d, rb| {
+            got.lock().unwrap().push((d, rb));
+            Ok(())
+        })
+        .unwrap();
+        let mut got = got.into_inner().unwrap();
+        got.sort_by_key(|(d, _)| *d);
+        got
     }
 
     fn ranks(s: &Settled) -> Vec<u32> {
@@ -609,7 +656,7 @@ mod tests {
             s.counts(|d| d == 3).1.iter().map(|(_, n)| n).sum::<u64>(),
             1
         );
-        let q = s.quarantine(|d| d == 10).unwrap();
+        let q = collect(|each| s.quarantine(|d| d == 10, each));
         assert_eq!(q.len(), 1);
         assert_eq!(q[0].1.num_rows(), 5);
         let mut facts = Vec::new();
@@ -639,7 +686,7 @@ mod tests {
             row("b", 0),
         ]);
         assert_eq!(s.event_date, vec![12, 12, 12, 10, 10]);
-        let d = s.duplicates(|_| true).unwrap();
+        let d = collect(|each| s.duplicates(|_| true, each));
         assert_eq!(
             d.iter().map(|(day, _)| *day).collect::<Vec<_>>(),
             vec![10, 12]
