@@ -5,7 +5,8 @@
 //! `versions/<name>/` when complete, then replaces `CURRENT` by renaming a
 //! temporary file over it. A reader resolves `CURRENT` once and reads that
 //! version only, so it never sees half of a build; a killed build leaves only
-//! a `.building-` folder that the next build removes.
+//! a `.building-` folder that the next build removes. Old versions leave by
+//! a rename too (`.trash-<name>`) before their files are deleted.
 
 use std::fs::{self, File, OpenOptions, TryLockError};
 use std::io::Write;
@@ -377,14 +378,16 @@ impl Warehouse {
         Ok(())
     }
 
-    /// Make room for version `incoming`, about to be built: remove all but
-    /// the newest [`KEEP_VERSIONS`] - 1 complete versions before it (and
-    /// never the live one), so that with it there are [`KEEP_VERSIONS`].
-    /// Run while the build runs (removing a version's few hundred files
-    /// took a fifth of a one-day rebuild after its commit). Failure to
-    /// remove is harmless: it is retried next build.
+    /// Make room for version `incoming`, about to be built: all but the
+    /// newest [`KEEP_VERSIONS`] - 1 complete versions before it (never the
+    /// live one) leave the versions at once, renamed to `.trash-<name>`, so
+    /// that with the new one there are [`KEEP_VERSIONS`]; a thread of their
+    /// own removes them (and any trash an earlier process left), as
+    /// removing a version's few hundred files took a fifth of a one-day
+    /// rebuild. Failure to remove is harmless: it is retried next build.
     pub fn make_room(&self, _lock: &BuildLock, incoming: &str) {
-        let Ok(entries) = fs::read_dir(self.versions_dir()) else {
+        let versions = self.versions_dir();
+        let Ok(entries) = fs::read_dir(&versions) else {
             return;
         };
         let live = fs::read_to_string(self.current_file())
@@ -399,11 +402,22 @@ impl Warehouse {
         names.reverse();
         for old in names.iter().skip(KEEP_VERSIONS - 1) {
             if *old != live {
-                let _ = fs::remove_dir_all(self.versions_dir().join(old));
+                let _ = fs::rename(versions.join(old), versions.join(format!("{TRASH}{old}")));
             }
         }
+        std::thread::spawn(move || {
+            for e in fs::read_dir(&versions).into_iter().flatten().flatten() {
+                if e.file_name().to_string_lossy().starts_with(TRASH) {
+                    let _ = fs::remove_dir_all(e.path());
+                }
+            }
+        });
     }
 }
+
+/// The prefix of a version removed from the warehouse, whose files are
+/// being deleted ([`Warehouse::make_room`]).
+const TRASH: &str = ".trash-";
 
 /// Make a rename durable. Best effort: not every file system supports it.
 fn sync_dir(dir: &Path) {

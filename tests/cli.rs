@@ -556,8 +556,10 @@ fn builds_keep_three_versions() {
     let mut names: Vec<String> = std::fs::read_dir(wh.join("versions"))
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with('v'))
         .collect();
     names.sort();
+    // (v000001 leaves by a rename; its files may still be being deleted.)
     assert_eq!(names, ["v000002", "v000003", "v000004"]);
     assert_eq!(current_version(&wh), wh.join("versions/v000004"));
 }

@@ -248,7 +248,7 @@ pub fn concat<'a>(parts: impl IntoIterator<Item = &'a ArrayRef>, col: Col) -> Re
     Ok(arrow::compute::concat(&parts)?)
 }
 
-/// The Arrow schema of the `candidates` table (`queries/build_candidates.sql`):
+/// The Arrow schema of the candidates ([`super::scan`], [`super::versions`]):
 /// every landing column, then file_id and src_row.
 pub fn candidate_schema() -> Arc<Schema> {
     let mut fields: Vec<Field> = Col::ALL

@@ -11,17 +11,16 @@
 //!    bucketed by their top byte and sorted, and the rows whose hash occurs
 //!    twice or more are marked in a bitmap of rows (one bit a landing row).
 //!    A hash shared by two different ids only marks rows that need no
-//!    marking: the window compares the ids themselves. The canonical show
+//!    marking: settling compares the ids themselves. The canonical show
 //!    ids seen are numbered in the same pass.
 //! 2. **The pass.** Each row is either a *candidate* (marked contested, or
 //!    failing a check of SPEC §2.2: the tests of `rejection` in
 //!    `queries/build_schema.sql`) — kept aside, whole — or a fact: its date,
 //!    country, canonical show, user and watch seconds go straight into the
 //!    [`Aggregator`].
-//! 3. The candidates go to DuckDB as the table `candidates`, where the
-//!    `sql` engine's own `queries/build_versions.sql` settles them (the
-//!    window, the reasons); the winners that pass validation join the
-//!    aggregate (`queries/build_candidate_facts.sql`).
+//! 3. The candidates are settled in Rust ([`super::versions`]: the rules
+//!    of `queries/build_versions.sql`, which the `sql` engine runs); the
+//!    winners that pass validation join the aggregate.
 //!
 //! The `sql` engine reads the landing files four times through DuckDB for
 //! the same results; docs/benchmarks.md has both engines' times. Lakes
@@ -462,7 +461,7 @@ impl Scanner {
         Ok(candidates)
     }
 
-    /// The candidates of one file as rows of the `candidates` table: the
+    /// The candidates of one file, in `landing::candidate_schema`: the
     /// columns the pass read (`read`: every column but event_id, per pass
     /// batch), and their event ids, from the first step or, if it did not
     /// keep them, read now for these rows alone.
