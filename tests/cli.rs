@@ -64,6 +64,19 @@ fn duck(sql: &str) {
     c.execute_batch(sql).unwrap();
 }
 
+/// Replace a lake file by the rows of `select`, in which `{file}` is its
+/// current contents (`read_parquet` of it): written beside the lake, then
+/// renamed over the file.
+fn rewrite(file: &Path, select: &str) {
+    let tmp = file.parent().unwrap().with_extension("rewritten.parquet");
+    let select = select.replace("{file}", &format!("read_parquet({})", sql_path(file)));
+    duck(&format!(
+        "COPY ({select}) TO {} (FORMAT parquet)",
+        sql_path(&tmp)
+    ));
+    std::fs::rename(&tmp, file).unwrap();
+}
+
 /// One value of DuckDB SQL (reading the warehouse's files).
 fn duck_value<T: duckdb::types::FromSql>(sql: &str) -> T {
     let c = duckdb::Connection::open_in_memory().unwrap();
@@ -482,14 +495,10 @@ fn a_partial_rebuild_shares_unchanged_dimension_snapshots() {
     let wh = lake.parent().unwrap().join("wh");
     assert!(run_build(&lake, &wh, &[]).status.success());
     // A title changes in the lake's dim_shows.
-    let shows = lake.join("dim_shows.parquet");
-    let changed = lake.parent().unwrap().join("dim_shows.parquet");
-    duck(&format!(
-        "COPY (SELECT * REPLACE (title || ' (new)' AS title) FROM read_parquet({})) TO {} (FORMAT parquet)",
-        sql_path(&shows),
-        sql_path(&changed)
-    ));
-    std::fs::rename(&changed, &shows).unwrap();
+    rewrite(
+        &lake.join("dim_shows.parquet"),
+        "SELECT * REPLACE (title || ' (new)' AS title) FROM {file}",
+    );
     let o = run_build(&lake, &wh, &["--from", "2026-09-10", "--to", "2026-09-11"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let ino = |v: &str, f: &str| {
@@ -525,14 +534,11 @@ fn a_partial_rebuild_resolves_a_changed_canonical_map() {
     let (_d, lake) = lake_copy();
     let wh = lake.parent().unwrap().join("wh");
     assert!(run_build(&lake, &wh, &[]).status.success());
-    let map = lake.join("show_canonical_map.parquet");
-    let changed = lake.parent().unwrap().join("map.parquet");
-    duck(&format!(
-        "COPY (SELECT * FROM read_parquet({m}) UNION ALL SELECT 999999, 999998, DATE '2026-01-01' UNION ALL SELECT 999998, 999997, DATE '2026-01-02') TO {c} (FORMAT parquet)",
-        m = sql_path(&map),
-        c = sql_path(&changed)
-    ));
-    std::fs::rename(&changed, &map).unwrap();
+    rewrite(
+        &lake.join("show_canonical_map.parquet"),
+        "SELECT * FROM {file} UNION ALL SELECT 999999, 999998, DATE '2026-01-01' \
+         UNION ALL SELECT 999998, 999997, DATE '2026-01-02'",
+    );
     let o = run_build(&lake, &wh, &["--from", "2026-09-10", "--to", "2026-09-11"]);
     assert!(o.status.success(), "{}", stderr(&o));
     let resolved: i64 = duck_value(&format!(

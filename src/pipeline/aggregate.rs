@@ -286,27 +286,30 @@ impl AggCounts {
 /// The columns of agg_watch_day_country_show's files, as Arrow types
 /// (`queries/write_agg_watch_day_country_show.sql`).
 pub fn agg_schema() -> Schema {
-    let f = |name: &str, t: DataType| Field::new(name, t, true);
     Schema::new(vec![
-        f("country", DataType::Utf8),
-        f("show_id", DataType::Int64),
-        f("total_watch_seconds", DataType::Int64),
-        f("viewers", DataType::Int64),
-        f("rank_in_country", DataType::Int32),
-        f("exclusion_reason", DataType::Utf8),
+        column("country", DataType::Utf8),
+        column("show_id", DataType::Int64),
+        column("total_watch_seconds", DataType::Int64),
+        column("viewers", DataType::Int64),
+        column("rank_in_country", DataType::Int32),
+        column("exclusion_reason", DataType::Utf8),
     ])
 }
 
 /// The columns of top10_country_day's files (`queries/write_top10_country_day.sql`).
 pub fn top10_schema() -> Schema {
-    let f = |name: &str, t: DataType| Field::new(name, t, true);
     Schema::new(vec![
-        f("country", DataType::Utf8),
-        f("rank_position", DataType::Int32),
-        f("show_id", DataType::Int64),
-        f("total_watch_seconds", DataType::Int64),
-        f("viewers", DataType::Int64),
+        column("country", DataType::Utf8),
+        column("rank_position", DataType::Int32),
+        column("show_id", DataType::Int64),
+        column("total_watch_seconds", DataType::Int64),
+        column("viewers", DataType::Int64),
     ])
+}
+
+/// A column of a written table: nullable, as DuckDB writes every column.
+fn column(name: &str, t: DataType) -> Field {
+    Field::new(name, t, true)
 }
 
 /// One key of a date: (show index << 14 | country) and its sums.
@@ -382,25 +385,24 @@ fn per_key(facts: &[(u64, i64)]) -> Vec<Row> {
 mod tests {
     use super::*;
     use arrow::array::Array;
+    use arrow::array::AsArray;
 
     fn int(b: &RecordBatch, i: usize) -> Vec<i64> {
         b.column(i)
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .unwrap()
+            .as_primitive::<arrow::datatypes::Int64Type>()
             .values()
             .to_vec()
     }
 
     fn strings(b: &RecordBatch, i: usize) -> Vec<Option<String>> {
-        let a = b.column(i).as_any().downcast_ref::<StringArray>().unwrap();
+        let a = b.column(i).as_string::<i32>();
         (0..a.len())
             .map(|k| (!a.is_null(k)).then(|| a.value(k).to_string()))
             .collect()
     }
 
     fn ranks(b: &RecordBatch, i: usize) -> Vec<Option<i32>> {
-        let a = b.column(i).as_any().downcast_ref::<Int32Array>().unwrap();
+        let a = b.column(i).as_primitive::<arrow::datatypes::Int32Type>();
         (0..a.len())
             .map(|k| (!a.is_null(k)).then(|| a.value(k)))
             .collect()

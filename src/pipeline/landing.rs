@@ -238,23 +238,29 @@ fn read_error(file: &Path, e: impl std::fmt::Display) -> anyhow::Error {
     }
 }
 
-/// The arrays of `parts` one after another; an empty array of `col`'s type
+/// The arrays of `parts` one after another; an empty array of type `t`
 /// when there are none (a file of no rows gives no batch).
-pub fn concat<'a>(parts: impl IntoIterator<Item = &'a ArrayRef>, col: Col) -> Result<ArrayRef> {
+pub fn concat<'a>(parts: impl IntoIterator<Item = &'a ArrayRef>, t: &DataType) -> Result<ArrayRef> {
     let parts: Vec<&dyn Array> = parts.into_iter().map(|a| a.as_ref()).collect();
     if parts.is_empty() {
-        return Ok(arrow::array::new_empty_array(&col.data_type()));
+        return Ok(arrow::array::new_empty_array(t));
     }
     Ok(arrow::compute::concat(&parts)?)
+}
+
+/// Every landing column as a nullable field of its pipeline type, in
+/// `landing_rows`' order.
+pub fn fields() -> Vec<Field> {
+    Col::ALL
+        .iter()
+        .map(|c| Field::new(c.name(), c.data_type(), true))
+        .collect()
 }
 
 /// The Arrow schema of the candidates ([`super::scan`], [`super::versions`]):
 /// every landing column, then file_id and src_row.
 pub fn candidate_schema() -> Arc<Schema> {
-    let mut fields: Vec<Field> = Col::ALL
-        .iter()
-        .map(|c| Field::new(c.name(), c.data_type(), true))
-        .collect();
+    let mut fields = fields();
     fields.push(Field::new("file_id", DataType::Int64, true));
     fields.push(Field::new("src_row", DataType::Int64, true));
     Arc::new(Schema::new(fields))

@@ -142,69 +142,66 @@ pub fn build(lake: &Path, wh: &Path, opts: &BuildOptions) -> Result<Manifest> {
     let created = first_missing(wh);
     let warehouse = Warehouse::new(wh);
     let lock = warehouse.lock()?;
-    let result = std::thread::scope(|scope| {
-        (|| -> Result<Manifest> {
-            // A partial rebuild needs the live version to take the other dates from.
-            let previous = match opts.range {
-                Some(_) if warehouse.exists() => Some(warehouse.current()?),
-                _ => None,
-            };
-            let name = warehouse.next_version_name()?;
-            // Versions this one pushes out are removed while it builds.
-            let (wh, held, incoming) = (&warehouse, &lock, name.clone());
-            scope.spawn(move || wh.make_room(held, &incoming));
-            let staging = warehouse.staging(&lock, &name)?;
+    let result = (|| -> Result<Manifest> {
+        // A partial rebuild needs the live version to take the other dates from.
+        let previous = match opts.range {
+            Some(_) if warehouse.exists() => Some(warehouse.current()?),
+            _ => None,
+        };
+        let name = warehouse.next_version_name()?;
+        // Versions this one pushes out leave now (Warehouse::make_room).
+        warehouse.make_room(&lock, &name);
+        let staging = warehouse.staging(&lock, &name)?;
 
-            let progress = spinner(opts.quiet);
-            let mut timings = BTreeMap::new();
-            timings.insert(
-                "validate_lake".to_string(),
-                started.elapsed().as_millis() as u64,
-            );
-            // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
-            // copies (a second attempt; see lake::repair).
-            let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
-                run(
-                    &lake,
-                    files,
-                    opts,
-                    &staging,
-                    previous.as_ref(),
-                    &name,
-                    &progress,
-                    &mut timings,
-                )
-            });
-            progress.finish_and_clear();
-            // Each stage scans the landing files again, so a file replaced during
-            // the build could have been seen two ways: refuse to publish then.
-            let result = result.and_then(|m| {
-                files.iter().try_for_each(|f| f.unchanged())?;
-                Ok(m)
-            });
-            let manifest = match result {
-                Ok(m) => m,
-                Err(e) => {
-                    let _ = fs::remove_dir_all(&staging);
-                    return Err(e);
-                }
-            };
-            let history = serde_json::json!({
-                "version": manifest.version,
-                "finished_at": manifest.built_at,
-                "as_of": manifest.as_of,
-                "from": manifest.from,
-                "to": manifest.to,
-                "first_date": manifest.dates.first(),
-                "last_date": manifest.dates.last(),
-            });
-            if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
+        let progress = spinner(opts.quiet);
+        let mut timings = BTreeMap::new();
+        timings.insert(
+            "validate_lake".to_string(),
+            started.elapsed().as_millis() as u64,
+        );
+        // Landing files DuckDB refuses for invalid UTF-8 are read from repaired
+        // copies (a second attempt; see lake::repair).
+        let result = crate::lake::repair::build_repairing(&files, &staging, |files| {
+            run(
+                &lake,
+                files,
+                opts,
+                &staging,
+                previous.as_ref(),
+                &name,
+                &progress,
+                &mut timings,
+            )
+        });
+        progress.finish_and_clear();
+        // Each stage scans the landing files again, so a file replaced during
+        // the build could have been seen two ways: refuse to publish then.
+        let result = result.and_then(|m| {
+            files.iter().try_for_each(|f| f.unchanged())?;
+            Ok(m)
+        });
+        let manifest = match result {
+            Ok(m) => m,
+            Err(e) => {
                 let _ = fs::remove_dir_all(&staging);
                 return Err(e);
             }
-            Ok(manifest)
-        })()
-    });
+        };
+        let history = serde_json::json!({
+            "version": manifest.version,
+            "finished_at": manifest.built_at,
+            "as_of": manifest.as_of,
+            "from": manifest.from,
+            "to": manifest.to,
+            "first_date": manifest.dates.first(),
+            "last_date": manifest.dates.last(),
+        });
+        if let Err(e) = warehouse.commit(&lock, &staging, &name, &history.to_string()) {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        Ok(manifest)
+    })();
     if result.is_err()
         && let Some(dir) = created
     {
@@ -271,12 +268,16 @@ fn exec(conn: &Connection, sql: Sql) -> Result<()> {
         .with_context(|| format!("pipeline stage {}", sql.name))
 }
 
-/// What the engine-specific stages of a build share.
+/// What the stages of a build share.
+#[derive(Clone, Copy)]
 struct Ctx<'a> {
     conn: &'a Connection,
+    lake: &'a Lake,
     files: &'a [&'a RawFile],
     opts: &'a BuildOptions,
     staging: &'a Path,
+    /// The live version, for a rebuild of some dates.
+    previous: Option<&'a Version>,
     name: &'a str,
     memory_mib: u64,
     progress: &'a ProgressBar,
@@ -297,6 +298,10 @@ fn run(
     progress: &ProgressBar,
     timings: &mut BTreeMap<String, u64>,
 ) -> Result<Manifest> {
+    let memory_mib = match opts.memory_limit_mib {
+        Some(m) => m,
+        None => crate::parse::memory_size(DEFAULT_MEMORY_LIMIT).map_err(anyhow::Error::msg)?,
+    };
     // A rebuild of some dates links the live version's other dates on a
     // thread of its own while the stages run (a few hundred folders and
     // links: a tenth of a 1 M-event one-day rebuild), into a folder of its
@@ -310,36 +315,48 @@ fn run(
             })),
             _ => None,
         };
-        run_stages(
-            lake, files, opts, staging, previous, name, progress, timings, carried,
-        )
+        let conn = db::open_for_build(&lake.root, staging, Some(memory_mib))?;
+        let ctx = Ctx {
+            conn: &conn,
+            lake,
+            files,
+            opts,
+            staging,
+            previous,
+            name,
+            memory_mib,
+            progress,
+        };
+        let manifest = run_stages(ctx, timings, carried);
+        drop(conn);
+        let _ = fs::remove_dir_all(staging.join("_tmp"));
+        manifest
     })
 }
 
 /// Where the live version's other dates are linked while a rebuild runs.
 const REUSED: &str = "_reused";
 
-#[allow(clippy::too_many_arguments)]
 fn run_stages(
-    lake: &Lake,
-    files: &[&RawFile],
-    opts: &BuildOptions,
-    staging: &Path,
-    previous: Option<&Version>,
-    name: &str,
-    progress: &ProgressBar,
+    ctx: Ctx,
     timings: &mut BTreeMap<String, u64>,
     carried: Option<std::thread::ScopedJoinHandle<'_, Result<CarriedOver>>>,
 ) -> Result<Manifest> {
-    let memory_mib = match opts.memory_limit_mib {
-        Some(m) => m,
-        None => crate::parse::memory_size(DEFAULT_MEMORY_LIMIT).map_err(anyhow::Error::msg)?,
-    };
-    let conn = db::open_for_build(&lake.root, staging, Some(memory_mib))?;
+    let Ctx {
+        conn,
+        lake,
+        files,
+        opts,
+        staging,
+        previous,
+        name,
+        progress,
+        ..
+    } = ctx;
 
     let shared = stage(timings, progress, "load_dimensions", || {
-        exec(&conn, queries::BUILD_SCHEMA)?;
-        dimensions::snapshot(&conn, lake, staging, previous.map(|v| v.dir.as_path()))
+        exec(conn, queries::BUILD_SCHEMA)?;
+        dimensions::snapshot(conn, lake, staging, previous.map(|v| v.dir.as_path()))
     })?;
 
     stage(timings, progress, "canonical_map", || {
@@ -355,26 +372,17 @@ fn run_stages(
                 ))
                 .with_context(|| format!("reading {}", resolved.display()))
             }
-            None => resolve_canonical_map(&conn, &lake.dim("show_canonical_map")),
+            None => resolve_canonical_map(conn, &lake.dim("show_canonical_map")),
         }
     })?;
 
-    let ctx = Ctx {
-        conn: &conn,
-        files,
-        opts,
-        staging,
-        name,
-        memory_mib,
-        progress,
-    };
     let mut counts = Counts::default();
     // The default engine's first pass finds the contested rows; a lake it
     // cannot read as DuckDB does goes to the `sql` engine (scan.rs).
     let scanner = stage(timings, progress, "load_raw", || {
         let scanner = match opts.engine {
             Engine::Scan => {
-                scan::Scanner::new(&conn, files, opts.as_of, opts.range, memory_mib << 20)?
+                scan::Scanner::new(conn, files, opts.as_of, opts.range, ctx.memory_mib << 20)?
             }
             Engine::Sql => None,
         };
@@ -384,8 +392,8 @@ fn run_stages(
                 let as_of = opts
                     .as_of
                     .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
-                load_raw(&conn, files, as_of.as_deref(), opts.range)?;
-                counts.raw_rows_read = count_row(&conn, queries::COUNT_RAW)?[0];
+                load_raw(conn, files, as_of.as_deref(), opts.range)?;
+                counts.raw_rows_read = count_row(conn, queries::COUNT_RAW)?[0];
             }
         }
         Ok(scanner)
@@ -398,7 +406,7 @@ fn run_stages(
     counts.raw_rows = counts.events + counts.duplicates;
 
     stage(timings, progress, "snapshots", || {
-        write_snapshots(&conn, staging)
+        write_snapshots(conn, staging)
     })?;
     let (reused, segments) = stage(timings, progress, "reuse", || match carried {
         Some(handle) => {
@@ -420,8 +428,6 @@ fn run_stages(
         stmt.query_map([], |r| r.get::<_, String>(0))?
             .collect::<duckdb::Result<Vec<_>>>()?
     };
-    drop(conn);
-    let _ = fs::remove_dir_all(staging.join("_tmp"));
 
     let mut inputs: Vec<Input> = files
         .iter()
@@ -475,7 +481,7 @@ fn scan_engine(
         ctx.memory_mib,
         Engine::Scan.bytes_per_row(),
     ));
-    let plan = batch_plan(&scanner.rows_by_dt(), max_rows, ctx.opts);
+    let plan = batch_plan(&scanner.rows_by_dt()?, max_rows, ctx.opts);
     // The pass that collects the candidates of every date aggregates the
     // facts of the first batch as it reads them.
     let (settled, first) = stage(timings, progress, "dedup", || {

@@ -83,11 +83,11 @@ pub fn write_file(path: &Path, rows: &RecordBatch) -> Result<()> {
     write().with_context(|| format!("writing {}", path.display()))
 }
 
-/// Days since 1970-01-01 as a date.
-fn date(day: i32) -> Result<NaiveDate> {
+/// Days since 1970-01-01 (Arrow's Date32) as a date.
+pub(super) fn date(day: i32) -> Result<NaiveDate> {
     NaiveDate::from_ymd_opt(1970, 1, 1)
         .and_then(|e| e.checked_add_signed(chrono::Duration::days(day as i64)))
-        .with_context(|| format!("event date {day} (days since 1970-01-01) is out of range"))
+        .with_context(|| format!("date {day} (days since 1970-01-01) is out of range"))
 }
 
 #[cfg(test)]

@@ -202,14 +202,14 @@ impl Scanner {
     }
 
     /// The landing rows of each landing date, from the files' footers.
-    pub fn rows_by_dt(&self) -> std::collections::BTreeMap<NaiveDate, u64> {
+    pub fn rows_by_dt(&self) -> Result<std::collections::BTreeMap<NaiveDate, u64>> {
         let mut rows = std::collections::BTreeMap::new();
         for f in &self.files {
-            let dt = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a date")
-                + chrono::Duration::days(f.source.dt as i64);
-            *rows.entry(dt).or_insert(0) += f.rows;
+            *rows
+                .entry(super::parquet_out::date(f.source.dt)?)
+                .or_insert(0) += f.rows;
         }
-        rows
+        Ok(rows)
     }
 
     /// Whether the build computes event date `d` (days): its range, if any.
@@ -295,7 +295,7 @@ impl Scanner {
                         Ok(())
                     })?;
                     let ids = if keep_ids {
-                        Some(landing::concat(&ids_read, Col::EventId)?)
+                        Some(landing::concat(&ids_read, &Col::EventId.data_type())?)
                     } else {
                         None
                     };
@@ -473,7 +473,8 @@ impl Scanner {
         read: &[Vec<ArrayRef>],
         schema: &Arc<arrow::datatypes::Schema>,
     ) -> Result<RecordBatch> {
-        let joined = |i: usize| landing::concat(read.iter().map(|b| &b[i]), Col::ALL[i + 1]);
+        let joined =
+            |i: usize| landing::concat(read.iter().map(|b| &b[i]), &Col::ALL[i + 1].data_type());
         let event_id: ArrayRef = match &self.ids {
             Some(ids) => {
                 let rows32: Vec<u32> = rows.iter().map(|&r| r as u32).collect();
@@ -485,7 +486,7 @@ impl Scanner {
                     read.push(b.columns[0].clone());
                     Ok(())
                 })?;
-                landing::concat(&read, Col::EventId)?
+                landing::concat(&read, &Col::EventId.data_type())?
             }
         };
         let columns: Vec<ArrayRef> = vec![
@@ -512,7 +513,6 @@ impl Scanner {
     pub fn settle(&self, candidates: Vec<RecordBatch>) -> Result<Settled> {
         versions::settle(
             candidates,
-            landing::candidate_schema(),
             self.files.iter().map(|f| f.source.clone()).collect(),
             &TsRange {
                 min: self.ts_min,
@@ -631,6 +631,7 @@ fn micros(d: NaiveDate) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow::array::AsArray;
 
     /// The passes give the same marked rows, candidates and facts whether
     /// the budget holds every hash and event id at once or needs many hash
@@ -673,21 +674,9 @@ mod tests {
             let batches = s.landing(Batch::ALL, &mut agg, true).unwrap();
             let rows =
                 arrow::compute::concat_batches(&landing::candidate_schema(), &batches).unwrap();
-            let ids = rows
-                .column(0)
-                .as_any()
-                .downcast_ref::<arrow::array::StringArray>()
-                .unwrap();
-            let file = rows
-                .column(8)
-                .as_any()
-                .downcast_ref::<Int64Array>()
-                .unwrap();
-            let row = rows
-                .column(9)
-                .as_any()
-                .downcast_ref::<Int64Array>()
-                .unwrap();
+            let ids = rows.column(0).as_string::<i32>();
+            let file = rows.column(8).as_primitive::<arrow::datatypes::Int64Type>();
+            let row = rows.column(9).as_primitive::<arrow::datatypes::Int64Type>();
             let mut candidates: Vec<(Option<String>, i64, i64)> = (0..rows.num_rows())
                 .map(|i| {
                     let id = (!ids.is_null(i)).then(|| ids.value(i).to_string());

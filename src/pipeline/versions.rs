@@ -194,12 +194,11 @@ pub struct Settled {
 /// index into `files`). `known` tells a dim_geo country.
 pub fn settle(
     candidates: Vec<RecordBatch>,
-    schema: Arc<Schema>,
     files: Vec<SourceFile>,
     ts: &TsRange,
     known: impl Fn(&str) -> bool + Sync,
 ) -> Result<Settled> {
-    let rows = concat(candidates, schema)?;
+    let rows = concat(candidates, super::landing::candidate_schema())?;
     let c = Cols::of(&rows)?;
     let n = rows.num_rows();
     let mut rank = vec![1u32; n];
@@ -256,15 +255,11 @@ fn concat(batches: Vec<RecordBatch>, schema: Arc<Schema>) -> Result<RecordBatch>
     }
     let mut columns = Vec::with_capacity(parts.len());
     for (k, p) in parts.iter_mut().enumerate() {
-        let joined = match p.len() {
-            0 => arrow::array::new_empty_array(schema.field(k).data_type()),
-            _ => {
-                let refs: Vec<&dyn Array> = p.iter().map(|a| a.as_ref()).collect();
-                arrow::compute::concat(&refs)?
-            }
-        };
+        columns.push(super::landing::concat(
+            p.iter(),
+            schema.field(k).data_type(),
+        )?);
         p.clear();
-        columns.push(joined);
     }
     Ok(RecordBatch::try_new(schema, columns)?)
 }
@@ -411,7 +406,6 @@ impl Settled {
             .chunk_by(|&a, &b| self.event_date[a as usize] == self.event_date[b as usize])
             .collect();
         runs.into_par_iter().try_for_each(|run| {
-            let c = Cols::of(&self.rows)?;
             let take_idx = UInt32Array::from(run.to_vec());
             let mut cols: Vec<ArrayRef> = (0..8)
                 .map(|k| take(self.rows.column(k), &take_idx, None))
@@ -467,10 +461,7 @@ pub fn quarantine_schema() -> Schema {
 /// The landing columns, dt, src_file and src_row: the identity lineage
 /// shows, first in both tables.
 fn landing_fields() -> Vec<Field> {
-    let mut f: Vec<Field> = super::landing::Col::ALL
-        .iter()
-        .map(|c| Field::new(c.name(), c.data_type(), true))
-        .collect();
+    let mut f = super::landing::fields();
     f.push(Field::new("dt", DataType::Date32, true));
     f.push(Field::new("src_file", DataType::Utf8, true));
     f.push(Field::new("src_row", DataType::Int64, true));
@@ -480,6 +471,7 @@ fn landing_fields() -> Vec<Field> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use arrow::array::AsArray;
 
     const DAY: i64 = MICROS_PER_DAY;
 
@@ -550,14 +542,7 @@ mod tests {
             min: -100 * DAY,
             end: 100 * DAY,
         };
-        settle(
-            vec![rb],
-            super::super::landing::candidate_schema(),
-            files,
-            &ts,
-            |c| c != "ZZ",
-        )
-        .unwrap()
+        settle(vec![rb], files, &ts, |c| c != "ZZ").unwrap()
     }
 
     /// What a table's sink is given, by date.
@@ -693,25 +678,15 @@ mod tests {
         );
         let day12 = &d[1].1;
         assert_eq!(day12.schema().as_ref(), &duplicates_schema());
-        let winner_file = day12
-            .column(11)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap();
+        let winner_file = day12.column(11).as_string::<i32>();
         let src_row = day12
             .column(10)
-            .as_any()
-            .downcast_ref::<Int64Array>()
-            .unwrap();
+            .as_primitive::<arrow::datatypes::Int64Type>();
         assert_eq!(winner_file.value(0), "dt=b/0.parquet");
         assert_eq!(src_row.values().to_vec(), vec![2, 5]);
         let del = s.deletes().unwrap();
-        let files = del
-            .column(0)
-            .as_any()
-            .downcast_ref::<StringArray>()
-            .unwrap();
-        let rows = del.column(1).as_any().downcast_ref::<Int64Array>().unwrap();
+        let files = del.column(0).as_string::<i32>();
+        let rows = del.column(1).as_primitive::<arrow::datatypes::Int64Type>();
         let got: Vec<(&str, i64)> = (0..del.num_rows())
             .map(|i| (files.value(i), rows.value(i)))
             .collect();
