@@ -39,8 +39,6 @@ sql!(CANONICAL_CYCLES, "canonical_cycles");
 sql!(BUILD_CANONICAL_RESOLVE, "build_canonical_resolve");
 sql!(BUILD_EVENT_HASHES, "build_event_hashes");
 sql!(BUILD_VERSIONS, "build_versions");
-sql!(BUILD_COUNTRY_INDEX, "build_country_index");
-sql!(BUILD_RESTRICTIONS, "build_restrictions");
 sql!(BUILD_FACTS, "build_facts");
 sql!(BUILD_VIEWER_HASHES, "build_viewer_hashes");
 sql!(BUILD_BASE, "build_base");
@@ -144,16 +142,7 @@ mod tests {
 
     #[test]
     fn every_query_documents_itself() {
-        for q in [
-            TOP10,
-            WOW,
-            SHARE,
-            BUILD_VERSIONS,
-            BUILD_COUNTRY_INDEX,
-            BUILD_RESTRICTIONS,
-            BUILD_AGG,
-            FACT_SEGMENT,
-        ] {
+        for q in [TOP10, WOW, SHARE, BUILD_VERSIONS, BUILD_AGG, FACT_SEGMENT] {
             assert!(q.text.trim_start().starts_with("--"), "{}", q.name);
         }
     }

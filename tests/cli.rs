@@ -328,12 +328,13 @@ fn build_writes_a_versioned_warehouse_with_a_manifest() {
     );
     assert!(n("top10_rows") <= n("ranked"));
     for k in [
+        "load_dimensions",
+        "canonical_map",
         "load_raw",
         "dedup",
         "validate",
         "fact",
         "aggregate",
-        "snapshots",
     ] {
         assert!(m["timings_ms"][k].is_u64(), "{k}");
     }

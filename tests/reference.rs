@@ -1844,10 +1844,22 @@ fn as_of_build_matches_the_reference_on_rows_ingested_by_then() {
 /// date exactly as the full build wrote it.
 #[test]
 fn partial_rebuild_recomputes_its_dates_and_keeps_the_others() {
+    partial_rebuild(&[]);
+}
+
+/// The same by the `sql` engine. Its rebuild shares every dimension snapshot
+/// and the resolved canonical map with the live version, so DuckDB starts
+/// only for the landing rows, with the views the earlier stages asked for.
+#[test]
+fn partial_rebuild_by_the_sql_engine() {
+    partial_rebuild(&["--engine", "sql"]);
+}
+
+fn partial_rebuild(engine: &[&str]) {
     let seed = PARTIAL_SEED;
     let (dir, mut lake) = write_random_lake(seed);
     let (lake_dir, wh) = (dir.path().join("lake"), dir.path().join("wh"));
-    if let Err(e) = top10_build(&lake_dir, &wh, &[]) {
+    if let Err(e) = top10_build(&lake_dir, &wh, engine) {
         panic!("{e}");
     }
     let before = read_warehouse(&wh);
@@ -1925,7 +1937,8 @@ fn partial_rebuild_recomputes_its_dates_and_keeps_the_others() {
     );
 
     let args = ["--from", &date_str(d1), "--to", &date_str(d2)].map(str::to_owned);
-    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let mut args: Vec<&str> = args.iter().map(String::as_str).collect();
+    args.extend(engine);
     if let Err(e) = top10_build(&lake_dir, &wh, &args) {
         panic!("{e}");
     }
@@ -1973,9 +1986,10 @@ fn partial_rebuild_recomputes_its_dates_and_keeps_the_others() {
         let kept = dir.keep();
         report(vec![(
             format!(
-                "seed {seed}, rebuild --from {} --to {} after adding {late_file} (lake kept at {})",
+                "seed {seed}, rebuild --from {} --to {} {} after adding {late_file} (lake kept at {})",
                 date_str(d1),
                 date_str(d2),
+                engine.join(" "),
                 kept.display()
             ),
             problems,

@@ -438,7 +438,6 @@ fn seconds_list(detail: &Value, key: &str) -> String {
         "validate",
         "fact",
         "aggregate",
-        "snapshots",
         "reuse",
     ];
     let mut entries: Vec<(&String, &Value)> = entries.iter().collect();

@@ -18,10 +18,14 @@
 //! each segment's rows up to its as-of bound, minus its deletes, with
 //! canonical ids, for the event dates no later segment rebuilt.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
+use arrow::array::{Int64Array, RecordBatch};
+use arrow::datatypes::{DataType, Field, Schema};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
@@ -120,6 +124,27 @@ pub fn deletes_file(version_dir: &Path, segment: &Segment) -> PathBuf {
 /// A segment's canonical show ids, in the version at `version_dir`.
 pub fn canonical_file(version_dir: &Path, segment: &Segment) -> PathBuf {
     version_dir.join(&segment.dir).join("canonical.parquet")
+}
+
+/// Write the segment's canonical show ids ([`canonical_file`]): every
+/// (old_show_id, canonical_show_id) of `canonical`, by old id.
+pub fn write_canonical(
+    version_dir: &Path,
+    segment: &Segment,
+    canonical: &BTreeMap<i64, i64>,
+) -> Result<()> {
+    let schema = Schema::new(vec![
+        Field::new("old_show_id", DataType::Int64, true),
+        Field::new("canonical_show_id", DataType::Int64, true),
+    ]);
+    let rows = RecordBatch::try_new(
+        Arc::new(schema),
+        vec![
+            Arc::new(Int64Array::from_iter_values(canonical.keys().copied())),
+            Arc::new(Int64Array::from_iter_values(canonical.values().copied())),
+        ],
+    )?;
+    super::parquet_out::write_file(&canonical_file(version_dir, segment), &rows)
 }
 
 /// Carry the segments of the previous version that a build of `range`

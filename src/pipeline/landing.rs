@@ -1,7 +1,9 @@
 //! The landing files read straight from Parquet, for the default engine
 //! ([`super::scan`]): the columns of SPEC §1 by name, in the types the
 //! `sql` engine's `landing_rows` view casts them to (`queries/build_load_raw.sql`),
-//! with each row's position in its file.
+//! with each row's position in its file; and the small snapshots the
+//! default engine needs whole (dim_geo's countries, the restrictions and the
+//! resolved canonical map: [`read_all`]).
 //!
 //! Why not through DuckDB: moving rows from DuckDB into Rust (its Arrow
 //! stream) cost about what the Rust aggregate saves (docs/benchmarks.md,
@@ -146,7 +148,28 @@ impl Batch {
 
 /// Decode `cols` of `file`, batch by batch, into `each`.
 pub fn read(file: &Path, cols: &[Col], each: impl FnMut(Batch) -> Result<()>) -> Result<()> {
-    read_rows(file, cols, None, each)
+    read_rows(file, &named(cols), None, each)
+}
+
+/// Every row of the columns `cols` (name, type) of a small Parquet file,
+/// such as a dimension snapshot, cast to those types: one array per column.
+pub fn read_all(file: &Path, cols: &[(&str, DataType)]) -> Result<Vec<ArrayRef>> {
+    let mut parts: Vec<Vec<ArrayRef>> = vec![Vec::new(); cols.len()];
+    read_rows(file, cols, None, |b| {
+        for (part, column) in parts.iter_mut().zip(b.columns) {
+            part.push(column);
+        }
+        Ok(())
+    })?;
+    parts
+        .iter()
+        .zip(cols)
+        .map(|(part, (_, t))| concat(part, t))
+        .collect()
+}
+
+fn named(cols: &[Col]) -> Vec<(&'static str, DataType)> {
+    cols.iter().map(|c| (c.name(), c.data_type())).collect()
 }
 
 /// Decode `cols` of only the rows `rows` (sorted file rows) of `file`, which
@@ -168,12 +191,13 @@ pub fn read_selected(
         }
     }
     let selection = RowSelection::from_consecutive_ranges(ranges.into_iter(), total);
-    read_rows(file, cols, Some(selection), each)
+    read_rows(file, &named(cols), Some(selection), each)
 }
 
+/// Decode the columns `cols` (name, type) of `file`, cast to those types.
 fn read_rows(
     file: &Path,
-    cols: &[Col],
+    cols: &[(&str, DataType)],
     selection: Option<RowSelection>,
     mut each: impl FnMut(Batch) -> Result<()>,
 ) -> Result<()> {
@@ -183,12 +207,12 @@ fn read_rows(
         let parquet = b.parquet_schema();
         // Top-level columns by name (the files may order them differently).
         let mut leaves = Vec::with_capacity(cols.len());
-        for c in cols {
+        for (name, _) in cols {
             let l = parquet
                 .columns()
                 .iter()
-                .position(|d| d.path().parts() == [c.name()])
-                .ok_or_else(|| anyhow!("{} has no column {}", file.display(), c.name()))?;
+                .position(|d| d.path().parts() == [*name])
+                .ok_or_else(|| anyhow!("{} has no column {name}", file.display()))?;
             leaves.push(l);
         }
         let mask = ProjectionMask::leaves(parquet, leaves);
@@ -205,16 +229,15 @@ fn read_rows(
         for rb in reader {
             let rb = rb.map_err(|e| read_error(file, e))?;
             let mut columns = Vec::with_capacity(cols.len());
-            for c in cols {
+            for (name, t) in cols {
                 let a = rb
-                    .column_by_name(c.name())
-                    .ok_or_else(|| anyhow!("{} has no column {}", file.display(), c.name()))?;
-                let t = c.data_type();
-                columns.push(if a.data_type() == &t {
+                    .column_by_name(name)
+                    .ok_or_else(|| anyhow!("{} has no column {name}", file.display()))?;
+                columns.push(if a.data_type() == t {
                     a.clone()
                 } else {
-                    cast_with_options(a, &t, &options)
-                        .with_context(|| format!("{}: column {}", file.display(), c.name()))?
+                    cast_with_options(a, t, &options)
+                        .with_context(|| format!("{}: column {name}", file.display()))?
                 });
             }
             let n = rb.num_rows() as u64;

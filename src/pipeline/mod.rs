@@ -271,7 +271,7 @@ fn exec(conn: &Connection, sql: Sql) -> Result<()> {
 /// What the stages of a build share.
 #[derive(Clone, Copy)]
 struct Ctx<'a> {
-    conn: &'a Connection,
+    db: &'a db::BuildDb<'a>,
     lake: &'a Lake,
     files: &'a [&'a RawFile],
     opts: &'a BuildOptions,
@@ -315,9 +315,9 @@ fn run(
             })),
             _ => None,
         };
-        let conn = db::open_for_build(&lake.root, staging, Some(memory_mib))?;
+        let db = db::BuildDb::new(&lake.root, staging, Some(memory_mib));
         let ctx = Ctx {
-            conn: &conn,
+            db: &db,
             lake,
             files,
             opts,
@@ -328,7 +328,7 @@ fn run(
             progress,
         };
         let manifest = run_stages(ctx, timings, carried);
-        drop(conn);
+        drop(db);
         let _ = fs::remove_dir_all(staging.join("_tmp"));
         manifest
     })
@@ -343,7 +343,7 @@ fn run_stages(
     carried: Option<std::thread::ScopedJoinHandle<'_, Result<CarriedOver>>>,
 ) -> Result<Manifest> {
     let Ctx {
-        conn,
+        db,
         lake,
         files,
         opts,
@@ -354,26 +354,31 @@ fn run_stages(
         ..
     } = ctx;
 
-    let shared = stage(timings, progress, "load_dimensions", || {
-        exec(conn, queries::BUILD_SCHEMA)?;
-        dimensions::snapshot(conn, lake, staging, previous.map(|v| v.dir.as_path()))
+    let (shared, countries) = stage(timings, progress, "load_dimensions", || {
+        let shared = dimensions::snapshot(db, lake, staging, previous.map(|v| v.dir.as_path()))?;
+        Ok((shared, dimensions::countries(staging)?))
     })?;
 
-    stage(timings, progress, "canonical_map", || {
-        // The live version resolved (and checked) this very map: read its
-        // result instead of walking the map again.
+    let canonical = stage(timings, progress, "canonical_map", || {
+        let resolved = staging.join("show_canonical_resolved.parquet");
         match previous.filter(|_| shared.contains(&"show_canonical_map")) {
+            // The live version resolved (and checked) this very map: share
+            // its result instead of walking the map again.
             Some(prev) => {
-                let resolved = staging.join("show_canonical_resolved.parquet");
                 link_or_copy(&prev.dir.join("show_canonical_resolved.parquet"), &resolved)?;
+                db.view("show_canonical_resolved", &resolved)?;
+            }
+            None => {
+                let conn = db.conn()?;
+                resolve_canonical_map(conn, &lake.dim("show_canonical_map"))?;
                 conn.execute_batch(&format!(
-                    "CREATE TEMP TABLE show_canonical_resolved AS SELECT * FROM read_parquet({});",
+                    "COPY (SELECT * FROM show_canonical_resolved) TO {} (FORMAT parquet, COMPRESSION zstd);",
                     db::path_literal(&resolved)
                 ))
-                .with_context(|| format!("reading {}", resolved.display()))
+                .with_context(|| format!("writing {}", resolved.display()))?;
             }
-            None => resolve_canonical_map(conn, &lake.dim("show_canonical_map")),
         }
+        dimensions::canonical(staging)
     })?;
 
     let mut counts = Counts::default();
@@ -381,9 +386,14 @@ fn run_stages(
     // cannot read as DuckDB does goes to the `sql` engine (scan.rs).
     let scanner = stage(timings, progress, "load_raw", || {
         let scanner = match opts.engine {
-            Engine::Scan => {
-                scan::Scanner::new(conn, files, opts.as_of, opts.range, ctx.memory_mib << 20)?
-            }
+            Engine::Scan => scan::Scanner::new(
+                files,
+                &countries,
+                &canonical,
+                opts.as_of,
+                opts.range,
+                ctx.memory_mib << 20,
+            )?,
             Engine::Sql => None,
         };
         match &scanner {
@@ -392,6 +402,7 @@ fn run_stages(
                 let as_of = opts
                     .as_of
                     .map(|t| t.format("%Y-%m-%d %H:%M:%S%.6f").to_string());
+                let conn = db.conn()?;
                 load_raw(conn, files, as_of.as_deref(), opts.range)?;
                 counts.raw_rows_read = count_row(conn, queries::COUNT_RAW)?[0];
             }
@@ -399,15 +410,12 @@ fn run_stages(
         Ok(scanner)
     })?;
     let segment = match scanner {
-        Some(s) => scan_engine(&ctx, &s, &mut counts, timings)?,
-        None => sql_engine(&ctx, &mut counts, timings)?,
+        Some(s) => scan_engine(&ctx, &s, &canonical, &mut counts, timings)?,
+        None => sql_engine(&ctx, &canonical, &mut counts, timings)?,
     };
     counts.events = counts.fact_rows + counts.quarantined.values().sum::<u64>();
     counts.raw_rows = counts.events + counts.duplicates;
 
-    stage(timings, progress, "snapshots", || {
-        write_snapshots(conn, staging)
-    })?;
     let (reused, segments) = stage(timings, progress, "reuse", || match carried {
         Some(handle) => {
             let (mut segments, reused) = handle
@@ -419,15 +427,6 @@ fn run_stages(
         }
         None => Ok((0, vec![segment])),
     })?;
-    // The manifest's countries: dim_geo's snapshot, read by the build's
-    // connection while it is open.
-    let countries = {
-        let mut stmt = conn.prepare(
-            "SELECT DISTINCT country FROM dim_geo WHERE country IS NOT NULL ORDER BY country",
-        )?;
-        stmt.query_map([], |r| r.get::<_, String>(0))?
-            .collect::<duckdb::Result<Vec<_>>>()?
-    };
 
     let mut inputs: Vec<Input> = files
         .iter()
@@ -473,10 +472,11 @@ fn run_stages(
 fn scan_engine(
     ctx: &Ctx,
     scanner: &scan::Scanner,
+    canonical: &BTreeMap<i64, i64>,
     counts: &mut Counts,
     timings: &mut BTreeMap<String, u64>,
 ) -> Result<fact::Segment> {
-    let (conn, staging, progress) = (ctx.conn, ctx.staging, ctx.progress);
+    let (staging, progress) = (ctx.staging, ctx.progress);
     let max_rows = ctx.opts.batch_rows.unwrap_or(batches::max_rows(
         ctx.memory_mib,
         Engine::Scan.bytes_per_row(),
@@ -513,7 +513,7 @@ fn scan_engine(
     let segment = stage(timings, progress, "fact", || {
         let seg = fact::keep_files(staging, ctx.name, ctx.files, ctx.opts.as_of, ctx.opts.range)?;
         parquet_out::write_file(&fact::deletes_file(staging, &seg), &settled.deletes()?)?;
-        write_canonical(conn, staging, &seg)?;
+        fact::write_canonical(staging, &seg, canonical)?;
         Ok(seg)
     })?;
     // Written: only the candidates' facts are needed from here on (at 100 M
@@ -521,7 +521,7 @@ fn scan_engine(
     let candidate_facts = scanner.candidate_facts(&settled)?;
     drop(settled);
     stage(timings, progress, "aggregate", || {
-        let rules = rank::Rules::load(conn)?;
+        let rules = rank::Rules::new(&dimensions::restrictions(staging)?, canonical);
         let mut first = Some(first);
         let mut agg_counts = aggregate::AggCounts::default();
         for &b in &plan {
@@ -570,10 +570,11 @@ fn scan_engine(
 /// SQL in `queries/`, over the views `load_raw` defined.
 fn sql_engine(
     ctx: &Ctx,
+    canonical: &BTreeMap<i64, i64>,
     counts: &mut Counts,
     timings: &mut BTreeMap<String, u64>,
 ) -> Result<fact::Segment> {
-    let (conn, staging, progress) = (ctx.conn, ctx.staging, ctx.progress);
+    let (conn, staging, progress) = (ctx.db.conn()?, ctx.staging, ctx.progress);
     let budget = ctx.memory_mib << 20;
     // No working copy of the events: `landing_rows` and `raw` are views
     // over the landing files, and the fact is never written (see `fact`).
@@ -619,7 +620,7 @@ fn sql_engine(
             db::path_literal(&fact::deletes_file(staging, &seg)),
         ))
         .context("writing the fact's deletes")?;
-        write_canonical(conn, staging, &seg)?;
+        fact::write_canonical(staging, &seg, canonical)?;
         // Written and counted: free their memory for the aggregate (at 100 M
         // events they held about a gigabyte).
         conn.execute_batch(
@@ -669,25 +670,19 @@ fn batch_plan(
         .collect()
 }
 
-/// Write the segment's canonical show ids (the resolved map).
-fn write_canonical(conn: &Connection, staging: &Path, seg: &fact::Segment) -> Result<()> {
-    conn.execute_batch(&format!(
-        "COPY (SELECT old_show_id, canonical_show_id FROM show_canonical_resolved ORDER BY old_show_id) TO {} (FORMAT parquet, COMPRESSION zstd);",
-        db::path_literal(&fact::canonical_file(staging, seg)),
-    ))
-    .context("writing the fact's canonical show ids")
-}
-
-/// Define `raw` over every selected landing file: one read_parquet over the
-/// whole list, so DuckDB scans the files in parallel (a statement per file
-/// read them one at a time). The file paths are quoted literals; the as-of
-/// bound and the dates are bound parameters, kept in variables.
+/// Define the `sql` engine's working tables and macros (`build_schema.sql`;
+/// the default engine uses none of them), then `raw` over every selected
+/// landing file: one read_parquet over the whole list, so DuckDB scans the
+/// files in parallel (a statement per file read them one at a time). The
+/// file paths are quoted literals; the as-of bound and the dates are bound
+/// parameters, kept in variables.
 fn load_raw(
     conn: &Connection,
     files: &[&RawFile],
     as_of: Option<&str>,
     range: Option<DateRange>,
 ) -> Result<()> {
+    exec(conn, queries::BUILD_SCHEMA)?;
     let mut stmt = conn.prepare("INSERT INTO landing_files VALUES ($1, $2, CAST($3 AS DATE))")?;
     for (id, f) in files.iter().enumerate() {
         stmt.execute(params![id as i64, f.name, f.dt.to_string()])?;
@@ -811,29 +806,10 @@ fn write_partitioned(conn: &Connection, staging: &Path, table: &str) -> Result<(
     .with_context(|| format!("writing {table}"))
 }
 
-/// Write the snapshots the build computed (the dimensions were written as
-/// they were read). One already in `staging` is a hard link to the live
-/// version's, which must never be written through.
-fn write_snapshots(conn: &Connection, staging: &Path) -> Result<()> {
-    for table in warehouse::SNAPSHOTS
-        .iter()
-        .filter(|t| !DIMENSIONS.iter().any(|d| d.name == **t))
-        .filter(|t| !staging.join(format!("{t}.parquet")).exists())
-    {
-        conn.execute_batch(&format!(
-            "COPY (SELECT * FROM {table}) TO {} (FORMAT parquet, COMPRESSION zstd);",
-            db::path_literal(&staging.join(format!("{table}.parquet")))
-        ))
-        .with_context(|| format!("writing {table}"))?;
-    }
-    Ok(())
-}
-
 /// Carry every date outside `range` over from the previous version by hard
 /// links (a copy where the file system has none) into `dir`, a folder per
 /// table. Returns how many dates.
 fn reuse_dates(prev: &Version, dir: &Path, range: DateRange) -> Result<u64> {
-    use rayon::prelude::*;
     let mut parts = Vec::new();
     for table in PARTITIONED {
         for date in prev.dates(table)? {
@@ -842,22 +818,19 @@ fn reuse_dates(prev: &Version, dir: &Path, range: DateRange) -> Result<u64> {
             }
         }
     }
-    // A few hundred folders and links: on both cores, as each is a few
-    // system calls (a one-day rebuild of a 1 M-event lake spent a sixth of
-    // its time here).
-    parts
-        .par_iter()
-        .try_for_each(|(table, date)| -> Result<()> {
-            let part = format!("event_date={date}");
-            let src = prev.table_dir(table).join(&part);
-            let dst = dir.join(table).join(&part);
-            fs::create_dir_all(&dst)?;
-            for f in fs::read_dir(&src)? {
-                let f = f?.path();
-                link_or_copy(&f, &dst.join(f.file_name().expect("a file")))?;
-            }
-            Ok(())
-        })?;
+    // A few hundred folders and links, one after another: this runs on a
+    // thread beside the stages, and on rayon's pool it held up their
+    // parallel passes behind its system calls.
+    for (table, date) in &parts {
+        let part = format!("event_date={date}");
+        let src = prev.table_dir(table).join(&part);
+        let dst = dir.join(table).join(&part);
+        fs::create_dir_all(&dst)?;
+        for f in fs::read_dir(&src)? {
+            let f = f?.path();
+            link_or_copy(&f, &dst.join(f.file_name().expect("a file")))?;
+        }
+    }
     let reused: std::collections::BTreeSet<NaiveDate> = parts.iter().map(|(_, d)| *d).collect();
     Ok(reused.len() as u64)
 }

@@ -1,17 +1,15 @@
 //! SPEC §2.6-2.7 in Rust, for the default engine: which shows the business
 //! rules exclude, and the rank of the others in each (date, country) — what
 //! `queries/build_agg.sql` does for the `sql` engine, from the same
-//! restrictions (`queries/build_restrictions.sql`, canonical ids applied in
-//! SQL).
+//! restrictions (the content_restrictions snapshot, canonical ids applied
+//! as build_agg.sql applies them).
 
 use std::cmp::Reverse;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use anyhow::{Context, Result};
-use duckdb::Connection;
 use foldhash::fast::FixedState;
 
-use crate::queries;
+use super::dimensions::Restriction;
 
 /// The restrictions that exclude a show from a ranking.
 #[derive(Debug, Default)]
@@ -24,33 +22,26 @@ pub struct Rules {
 }
 
 impl Rules {
-    /// Read the restrictions, their show ids made canonical.
-    pub fn load(conn: &Connection) -> Result<Rules> {
-        let sql = queries::BUILD_RESTRICTIONS;
-        let mut stmt = conn.prepare(sql.text)?;
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((
-                    r.get::<_, Option<i64>>(0)?,
-                    r.get::<_, Option<String>>(1)?,
-                    r.get::<_, Option<String>>(2)?,
-                ))
-            })?
-            .collect::<duckdb::Result<Vec<_>>>()
-            .with_context(|| format!("pipeline stage {}", sql.name))?;
+    /// The rules of content_restrictions' rows, a restriction recorded on
+    /// an old show id applying to its canonical show (`canonical`), as
+    /// build_agg.sql reads them.
+    pub fn new(restrictions: &[Restriction], canonical: &BTreeMap<i64, i64>) -> Rules {
         let mut rules = Rules::default();
-        for (show, kind, region) in rows {
-            match (show, kind.as_deref(), region) {
-                (Some(s), Some("kids_only"), _) => {
-                    rules.kids.insert(s);
+        for r in restrictions {
+            let Some(show) = r.show_id.map(|s| canonical.get(&s).copied().unwrap_or(s)) else {
+                continue;
+            };
+            match (r.restriction_type.as_deref(), &r.region_code) {
+                (Some("kids_only"), _) => {
+                    rules.kids.insert(show);
                 }
-                (Some(s), Some("region_blocked"), Some(r)) => {
-                    rules.blocked.entry(s).or_default().push(r);
+                (Some("region_blocked"), Some(region)) => {
+                    rules.blocked.entry(show).or_default().push(region.clone());
                 }
                 _ => {}
             }
         }
-        Ok(rules)
+        rules
     }
 
     /// Why `show` is not ranked in `country`, if it is not: `kids_only`
@@ -141,6 +132,37 @@ mod tests {
             viewers,
             excluded: None,
         }
+    }
+
+    #[test]
+    fn restrictions_apply_to_canonical_shows_as_build_agg_reads_them() {
+        let row = |show: Option<i64>, kind: Option<&str>, region: Option<&str>| Restriction {
+            show_id: show,
+            restriction_type: kind.map(String::from),
+            region_code: region.map(String::from),
+        };
+        let rules = Rules::new(
+            &[
+                row(Some(1), Some("kids_only"), None),
+                row(Some(2), Some("region_blocked"), Some("DE")),
+                row(Some(3), Some("region_blocked"), None),
+                row(None, Some("kids_only"), None),
+                row(Some(4), Some("age_gate"), Some("US")),
+                row(Some(5), Some("region_blocked"), Some("US")),
+                row(Some(5), Some("kids_only"), None),
+            ],
+            &BTreeMap::from([(1, 10), (2, 20)]),
+        );
+        // Recorded on old ids 1 and 2: they apply to 10 and 20, not to 1 and 2.
+        assert_eq!(rules.exclusion(10, "US"), Some("kids_only"));
+        assert_eq!(rules.exclusion(1, "US"), None);
+        assert_eq!(rules.exclusion(20, "DE"), Some("region_blocked"));
+        assert_eq!(rules.exclusion(20, "FR"), None);
+        assert_eq!(rules.exclusion(2, "DE"), None);
+        // No region, another type: nothing; kids_only before region_blocked.
+        assert_eq!(rules.exclusion(3, "DE"), None);
+        assert_eq!(rules.exclusion(4, "US"), None);
+        assert_eq!(rules.exclusion(5, "US"), Some("kids_only"));
     }
 
     #[test]

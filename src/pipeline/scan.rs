@@ -27,14 +27,13 @@
 //! whose timestamps this reader would convert differently from DuckDB
 //! ([`landing::supported_rows`]) are built by the `sql` engine.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::hash::BuildHasher;
 use std::sync::Arc;
 
 use anyhow::{Context, Result, ensure};
 use arrow::array::{Array, ArrayRef, Int64Array, RecordBatch, UInt32Array};
 use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
-use duckdb::Connection;
 use foldhash::fast::FixedState;
 use rayon::prelude::*;
 
@@ -45,7 +44,6 @@ use super::landing::{self, Col};
 use super::repeats;
 use super::versions::{self, Settled, SourceFile, TsRange};
 use crate::lake::RawFile;
-use crate::queries;
 
 const MICROS_PER_DAY: i64 = 86_400_000_000;
 
@@ -120,10 +118,14 @@ pub struct Scanner {
 impl Scanner {
     /// Prepare the passes over `files` (in the order of `landing_files`)
     /// and find the contested rows, holding at most `budget_bytes` of hashes
-    /// at a time. None when a file's timestamps need the `sql` engine.
+    /// at a time. `countries`: dim_geo's, in order
+    /// ([`super::dimensions::countries`]); `canonical`: old show id →
+    /// canonical show id. None when a file's timestamps, or the number of
+    /// countries, need the `sql` engine.
     pub fn new(
-        conn: &Connection,
         files: &[&RawFile],
+        countries: &[String],
+        canonical: &BTreeMap<i64, i64>,
         as_of: Option<NaiveDateTime>,
         range: Option<DateRange>,
         budget_bytes: u64,
@@ -147,20 +149,9 @@ impl Scanner {
         }
         // The packed fact names at most MAX_COUNTRIES countries; more is
         // the `sql` engine's work.
-        let known: i64 = conn.query_row(
-            "SELECT count(DISTINCT country) FROM dim_geo WHERE country IS NOT NULL",
-            [],
-            |r| r.get(0),
-        )?;
-        if known as usize > MAX_COUNTRIES {
+        if countries.len() > MAX_COUNTRIES {
             return Ok(None);
         }
-        conn.execute_batch(queries::BUILD_COUNTRY_INDEX.text)
-            .context("pipeline stage build_country_index")?;
-        let mut stmt = conn.prepare("SELECT country FROM country_index ORDER BY idx")?;
-        let countries: Vec<String> = stmt
-            .query_map([], |r| r.get(0))?
-            .collect::<duckdb::Result<_>>()?;
         let country_index = countries
             .iter()
             .enumerate()
@@ -172,11 +163,6 @@ impl Scanner {
                 country_pairs[(a as usize) << 8 | b as usize] = i as u16 + 1;
             }
         }
-        let mut stmt =
-            conn.prepare("SELECT old_show_id, canonical_show_id FROM show_canonical_resolved")?;
-        let canonical: HashMap<i64, i64, FixedState> = stmt
-            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)))?
-            .collect::<duckdb::Result<_>>()?;
         let mut s = Scanner {
             files: rows,
             marked: vec![0; first.div_ceil(64) as usize],
@@ -184,7 +170,7 @@ impl Scanner {
             ids: None,
             as_of: as_of.map(|t| t.and_utc().timestamp_micros()),
             built: range.map(|r| (day(r.from), day(r.to))),
-            countries,
+            countries: countries.to_vec(),
             country_index,
             country_pairs,
             shows: Vec::new(),
@@ -192,7 +178,7 @@ impl Scanner {
             ts_min: micros(NaiveDate::from_ymd_opt(1, 1, 1).expect("a date")),
             ts_end: micros(NaiveDate::from_ymd_opt(10000, 1, 1).expect("a date")),
         };
-        s.mark_contested(first, budget_bytes, &canonical)?;
+        s.mark_contested(first, budget_bytes, canonical)?;
         Ok(Some(s))
     }
 
@@ -234,7 +220,7 @@ impl Scanner {
         &mut self,
         rows: u64,
         budget_bytes: u64,
-        canonical: &HashMap<i64, i64, FixedState>,
+        canonical: &BTreeMap<i64, i64>,
     ) -> Result<()> {
         let passes = repeats::passes(rows, HASH_BYTES_PER_ROW, budget_bytes);
         let hasher = FixedState::with_seed(0x746f_7031_3000);
@@ -659,14 +645,9 @@ mod tests {
         let lake = crate::lake::Lake::open(&out).unwrap();
         let files: Vec<&RawFile> = lake.raw_files.iter().collect();
         let run = |budget: u64| {
-            let conn = Connection::open_in_memory().unwrap();
-            conn.execute_batch(&format!(
-                "CREATE TEMP VIEW dim_geo AS SELECT * FROM read_parquet({});
-                 CREATE TEMP TABLE show_canonical_resolved (old_show_id BIGINT, canonical_show_id BIGINT);",
-                crate::db::path_literal(&lake.dim("dim_geo"))
-            ))
-            .unwrap();
-            let s = Scanner::new(&conn, &files, None, None, budget)
+            // The lake's dim_geo, read as its snapshot would be.
+            let countries = crate::pipeline::dimensions::countries(&out).unwrap();
+            let s = Scanner::new(&files, &countries, &BTreeMap::new(), None, None, budget)
                 .unwrap()
                 .unwrap();
             let kept_ids = s.ids.is_some();
