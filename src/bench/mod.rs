@@ -384,12 +384,16 @@ impl Report {
             &|v| format!("{v:.3} ms"),
             &|v| v < 1.0,
         );
-        target(
-            "build peak memory under 2 GB",
-            self.peak(Phase::Build).map(|b| b as f64),
-            &|b| gb(b as u64),
-            &|b| b < 2e9,
-        );
+        if let Some(peak) = self.peak(Phase::Build) {
+            let rows = self
+                .last_detail(Phase::Build)
+                .and_then(|d| d["raw_rows"].as_u64());
+            targets.push(format!(
+                "| build peak memory under 2 GB at 10 M events | {} | {} |",
+                gb(peak),
+                memory_mark(peak, rows)
+            ));
+        }
         if !targets.is_empty() {
             let _ = writeln!(out, "\n| target | measured | |\n|---|---|---|");
             for t in targets {
@@ -422,6 +426,21 @@ fn gb(bytes: u64) -> String {
     format!("{:.2} GB", bytes as f64 / 1e9)
 }
 
+/// The most raw rows of a lake the memory target judges: issue 6 sets it
+/// for 10 million events (the benchmark's 10 M lake has 10.7 M rows).
+const MEMORY_TARGET_ROWS: u64 = 11_000_000;
+
+/// The memory target's verdict on a build's peak: judged up to
+/// [`MEMORY_TARGET_ROWS`] raw rows; a larger lake's peak is only reported
+/// (the build then stays within about twice its DuckDB memory limit).
+fn memory_mark(peak_bytes: u64, raw_rows: Option<u64>) -> &'static str {
+    match raw_rows {
+        Some(rows) if rows > MEMORY_TARGET_ROWS => "not judged: the target is for 10 M events",
+        _ if peak_bytes < 2_000_000_000 => "met",
+        _ => "MISSED",
+    }
+}
+
 /// "load_raw 1.90, dedup 5.30, …": the seconds of each entry of the object
 /// `key` (a build's `stages_ms`, the case study's `steps_ms`).
 fn seconds_list(detail: &Value, key: &str) -> String {
@@ -447,4 +466,17 @@ fn seconds_list(detail: &Value, key: &str) -> String {
         .filter_map(|(k, v)| Some(format!("{k} {:.2}", v.as_f64()? / 1e3)))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_memory_target_is_judged_for_lakes_of_10_m_events_only() {
+        assert_eq!(memory_mark(650_000_000, Some(10_668_725)), "met");
+        assert_eq!(memory_mark(2_100_000_000, Some(10_668_725)), "MISSED");
+        assert_eq!(memory_mark(2_100_000_000, None), "MISSED");
+        assert!(memory_mark(2_640_000_000, Some(106_696_120)).starts_with("not judged"));
+    }
 }
