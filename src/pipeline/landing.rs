@@ -83,7 +83,9 @@ impl Col {
 pub fn supported_rows(file: &RawFile) -> Result<Option<u64>> {
     let f =
         File::open(&file.path).with_context(|| format!("cannot open {}", file.path.display()))?;
-    let b = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| read_error(&file.path, e))?;
+    let b = ParquetRecordBatchReaderBuilder::try_new(f)
+        .map_err(read_error)
+        .with_context(|| format!("reading {}", file.path.display()))?;
     let parquet = b.parquet_schema();
     for col in [Col::EventTs, Col::IngestionTs] {
         let Some((i, field)) = b.schema().column_with_name(col.name()) else {
@@ -203,7 +205,7 @@ fn read_rows(
 ) -> Result<()> {
     let mut run = || -> Result<()> {
         let f = File::open(file)?;
-        let b = ParquetRecordBatchReaderBuilder::try_new(f).map_err(|e| read_error(file, e))?;
+        let b = ParquetRecordBatchReaderBuilder::try_new(f).map_err(read_error)?;
         let parquet = b.parquet_schema();
         // Top-level columns by name (the files may order them differently).
         let mut leaves = Vec::with_capacity(cols.len());
@@ -212,7 +214,7 @@ fn read_rows(
                 .columns()
                 .iter()
                 .position(|d| d.path().parts() == [*name])
-                .ok_or_else(|| anyhow!("{} has no column {name}", file.display()))?;
+                .ok_or_else(|| anyhow!("no column {name}"))?;
             leaves.push(l);
         }
         let mask = ProjectionMask::leaves(parquet, leaves);
@@ -227,17 +229,16 @@ fn read_rows(
         };
         let mut first_row = 0u64;
         for rb in reader {
-            let rb = rb.map_err(|e| read_error(file, e))?;
+            let rb = rb.map_err(read_error)?;
             let mut columns = Vec::with_capacity(cols.len());
             for (name, t) in cols {
                 let a = rb
                     .column_by_name(name)
-                    .ok_or_else(|| anyhow!("{} has no column {name}", file.display()))?;
+                    .ok_or_else(|| anyhow!("no column {name}"))?;
                 columns.push(if a.data_type() == t {
                     a.clone()
                 } else {
-                    cast_with_options(a, t, &options)
-                        .with_context(|| format!("{}: column {name}", file.display()))?
+                    cast_with_options(a, t, &options).with_context(|| format!("column {name}"))?
                 });
             }
             let n = rb.num_rows() as u64;
@@ -250,14 +251,14 @@ fn read_rows(
 }
 
 /// A Parquet error, worded so that the build's repair of invalid UTF-8
-/// (`lake::repair`) recognises one.
-fn read_error(file: &Path, e: impl std::fmt::Display) -> anyhow::Error {
+/// (`lake::repair`) recognises one. The caller names the file.
+fn read_error(e: impl std::fmt::Display) -> anyhow::Error {
     let text = e.to_string();
     let lower = text.to_lowercase();
     if lower.contains("utf8") || lower.contains("utf-8") {
-        anyhow!("{}: invalid string encoding ({text})", file.display())
+        anyhow!("invalid string encoding ({text})")
     } else {
-        anyhow!("{}: {text}", file.display())
+        anyhow!("{text}")
     }
 }
 
@@ -350,9 +351,9 @@ mod tests {
 
     #[test]
     fn a_refused_string_reads_as_an_encoding_error() {
-        let e = read_error(Path::new("f.parquet"), "encountered non UTF-8 data");
+        let e = read_error("encountered non UTF-8 data");
         assert!(e.to_string().contains("invalid string encoding"), "{e}");
-        let e = read_error(Path::new("f.parquet"), "EOF");
+        let e = read_error("EOF");
         assert!(!e.to_string().contains("encoding"), "{e}");
     }
 
