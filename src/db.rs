@@ -106,9 +106,10 @@ pub fn open_for_build(lake: &Path, staging: &Path, memory_mib: Option<u64>) -> R
 
 /// The build's connection ([`open_for_build`]), opened when a stage first
 /// needs it. A rebuild whose dimensions and canonical map are the live
-/// version's, by the default engine, never does: DuckDB's start-up and first
-/// statement were a third of a 1 M-event lake's one-day rebuild
-/// (docs/benchmarks.md, "Session 9").
+/// version's, by the default engine, never does (unless a landing file sends
+/// it to the `sql` engine): DuckDB's start-up and first statement were a
+/// third of a 1 M-event lake's one-day rebuild (docs/benchmarks.md,
+/// "Session 9").
 pub struct BuildDb<'a> {
     lake: &'a Path,
     staging: &'a Path,

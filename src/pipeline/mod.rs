@@ -1,14 +1,15 @@
 //! `top10 build`: SPEC §2 from a lake into a new warehouse version.
 //!
-//! Stages, each one SQL file in `queries/`: load the landing files that can
-//! hold the requested event dates → snapshot the dimensions → resolve the
-//! canonical show map (refusing cycles) → find the contested events →
-//! deduplicate and validate them (duplicates, quarantine) → keep the fact
-//! merge-on-read (the landing files plus what to delete from them, see
-//! [`fact`]) → aggregate, exclude and rank in one pass → write every other
-//! table as Parquet partitioned by event date. A `--from/--to` build computes
-//! only those dates and hard-links the others from the previous version.
-//! Nothing is visible to readers until the version is committed.
+//! Stages: snapshot the dimensions → resolve the canonical show map
+//! (refusing cycles) → read the landing files that can hold the requested
+//! event dates and find the contested events → deduplicate and validate them
+//! (duplicates, quarantine) → keep the fact merge-on-read (the landing files
+//! plus what to delete from them, see [`fact`]) → aggregate, exclude and
+//! rank → write every other table as Parquet partitioned by event date. Two
+//! engines run the middle stages ([`Engine`]): the default in Rust, the
+//! other as the SQL in `queries/`. A `--from/--to` build computes only those
+//! dates and hard-links the others from the previous version. Nothing is
+//! visible to readers until the version is committed.
 
 pub mod aggregate;
 pub mod batches;
@@ -62,9 +63,10 @@ impl DateRange {
 /// computation).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum Engine {
-    /// One pass over the landing rows feeds deduplication, validation and
-    /// the aggregate ([`scan`], [`aggregate`]); only the rows that can lose
-    /// or be quarantined go through the SQL window. The fastest.
+    /// Two passes over the landing rows, in Rust, feed deduplication,
+    /// validation and the aggregate ([`scan`], [`aggregate`]); only the
+    /// rows that can lose or be quarantined are settled one by one
+    /// ([`versions`]). The fastest.
     #[default]
     Scan,
     /// Every stage as the SQL in `queries/`: the form that ports to Spark

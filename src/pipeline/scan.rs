@@ -116,8 +116,8 @@ pub struct Scanner {
 }
 
 impl Scanner {
-    /// Prepare the passes over `files` (in the order of `landing_files`)
-    /// and find the contested rows, holding at most `budget_bytes` of hashes
+    /// Prepare the passes over `files` (a row's file is its position
+    /// there) and find the contested rows, holding at most `budget_bytes` of hashes
     /// at a time. `countries`: dim_geo's, in order
     /// ([`super::dimensions::countries`]); `canonical`: old show id →
     /// canonical show id. None when a file's timestamps, or the number of
