@@ -1619,14 +1619,7 @@ fn every_codec_duckdb_reads_builds_the_same_warehouse() {
         ));
         std::fs::rename(&tmp, file).unwrap();
     }
-    let last = current_manifest(&f.wh)["dates"]
-        .as_array()
-        .unwrap()
-        .last()
-        .unwrap()
-        .as_str()
-        .unwrap()
-        .to_string();
+    let last = latest_date(&f.wh);
     for engine in ["scan", "sql"] {
         let wh = dir.path().join(format!("wh-{engine}"));
         // The full build, then a rebuild of the last date (which shares
